@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The one command that runs every test (README "Test"). Installs what a fresh Debian 12 machine with
+# the .NET SDK lacks, builds, publishes the CLI the integration tests run as a process, runs every
+# test project and prints one closing line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+need_apt=()
+command -v sfdisk >/dev/null || need_apt+=(fdisk)
+command -v gpgv >/dev/null || need_apt+=(gpgv)
+command -v gpg >/dev/null || need_apt+=(gnupg)
+command -v zstd >/dev/null || need_apt+=(zstd)
+command -v xz >/dev/null || need_apt+=(xz-utils)
+command -v bzip2 >/dev/null || need_apt+=(bzip2)
+command -v setpriv >/dev/null || need_apt+=(util-linux)
+python3 -c 'import varlink' 2>/dev/null || /usr/bin/python3 -c 'import varlink' 2>/dev/null || need_varlink=1
+if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    if [ -n "${need_varlink:-}" ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      cat > /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+    fi
+    apt-get update -qq
+    [ "${#need_apt[@]}" -gt 0 ] && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    [ -n "${need_varlink:-}" ] && apt-get install -y -qq -t bookworm-backports python3-varlink >/dev/null
+  else
+    echo "run-all: not root; missing packages (${need_apt[*]:-} ${need_varlink:+python3-varlink}) are not installed, their tests skip" >&2
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build SysUpdate.sln -c Release -nologo -v q
+# The integration tests run the published single-file executables, as a user would.
+dotnet publish src/SysUpdate.Cli -c Release -nologo -v q -o artifacts/bin
+dotnet publish src/UpdateCtl -c Release -nologo -v q -o artifacts/bin
+export SYSUPDATE_BIN="$repo/artifacts/bin/sysupdate" UPDATECTL_BIN="$repo/artifacts/bin/updatectl"
+
+results="$repo/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+status=0
+for proj in tests/SysUpdate.Core.Tests tests/SysUpdate.Varlink.Tests tests/SysUpdate.Integration.Tests; do
+  name=$(basename "$proj")
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" || status=1
+done
+
+python3 - "$results" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for trx in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(trx).getroot().find(".//{*}Counters")
+    if c is None: continue
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0))
+    s += int(c.get("notExecuted", 0))
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+exit $status
