@@ -176,7 +176,7 @@ internal sealed partial class MatchPattern
         }
 
         FlushLiteral();
-        return new MatchPattern(fullText, [.. elements], markers.ToString());
+        return new MatchPattern(body, [.. elements], markers.ToString());
     }
 
     /// <summary>Printable ASCII, minus the characters systemd reserves for glob-like syntax.</summary>
