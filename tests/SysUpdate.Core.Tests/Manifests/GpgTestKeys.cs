@@ -31,7 +31,7 @@ public sealed class GpgTestKeys : IDisposable
     /// <summary>Binary keyring (gpg --export) holding the Ed25519 and RSA public keys.</summary>
     public string Keyring { get; }
 
-    public string Directory_ => _directory.FullName;
+    public string WorkDirectory => _directory.FullName;
 
     /// <summary>Detached signature of <paramref name="data"/> made with the key in <paramref name="home"/>.</summary>
     public static byte[] Sign(string home, byte[] data, bool armor)

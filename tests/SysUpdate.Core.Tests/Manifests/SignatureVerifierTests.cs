@@ -72,7 +72,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     [Fact]
     public async Task VerifyAsync_KeyringBelowRoot_UsesDefaultChain()
     {
-        string root = Path.Join(_keys.Directory_, "root-" + Guid.NewGuid().ToString("N"));
+        string root = Path.Join(_keys.WorkDirectory, "root-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Join(root, "usr/lib/systemd"));
         File.Copy(_keys.Keyring, Path.Join(root, "usr/lib/systemd/import-pubring.pgp"));
         byte[] signature = GpgTestKeys.Sign(_keys.Ed25519Home, ManifestBytes, armor: false);
@@ -83,7 +83,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     [Fact]
     public void ResolveKeyring_RootPrefix_FirstExistingWins()
     {
-        string root = Path.Join(_keys.Directory_, "root-" + Guid.NewGuid().ToString("N"));
+        string root = Path.Join(_keys.WorkDirectory, "root-" + Guid.NewGuid().ToString("N"));
         var verifier = new SignatureVerifier(root: root);
         Assert.Null(verifier.ResolveKeyring());
 
@@ -104,7 +104,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     [Fact]
     public async Task VerifyAsync_NoKeyring_ThrowsEnokey()
     {
-        string root = Path.Join(_keys.Directory_, "empty-root-" + Guid.NewGuid().ToString("N"));
+        string root = Path.Join(_keys.WorkDirectory, "empty-root-" + Guid.NewGuid().ToString("N"));
         byte[] signature = GpgTestKeys.Sign(_keys.Ed25519Home, ManifestBytes, armor: false);
 
         var error = await Assert.ThrowsAsync<SysUpdateException>(
@@ -140,7 +140,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     [Fact]
     public async Task VerifyAsync_Cancelled_KillsChildAndCleansUp()
     {
-        string script = Path.Join(_keys.Directory_, "slow-gpg-" + Guid.NewGuid().ToString("N"));
+        string script = Path.Join(_keys.WorkDirectory, "slow-gpg-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(script, "#!/bin/sh\nexec sleep 30\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var verifier = new SignatureVerifier(keyring: _keys.Keyring, gpgCommands: [script]);
