@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+
+namespace SysUpdate.Core.Compression;
+
+/// <summary>
+/// .xz streams (concatenated streams and stream padding included) through the system liblzma; multi-threaded
+/// when liblzma has <c>lzma_stream_decoder_mt</c> (5.4+) and there is more than one CPU.
+/// </summary>
+internal sealed class XzDecoder : IStreamDecoder
+{
+    private const string Library = "liblzma.so.5";
+    private const uint LzmaConcatenated = 0x08;
+    private const int LzmaRun = 0;
+    private const int LzmaFinish = 3;
+
+    // lzma_ret
+    private const int LzmaOk = 0;
+    private const int LzmaStreamEnd = 1;
+    private const int LzmaBufError = 10;
+
+    // Pinned: liblzma gets the same lzma_stream address on every call.
+    private readonly LzmaStreamNative[] _stream = GC.AllocateArray<LzmaStreamNative>(1, pinned: true);
+    private nint _library;
+    private bool _disposed;
+
+    public XzDecoder()
+    {
+        _library = NativeCodecLibrary.Load(Library, "liblzma5", "xz");
+        try
+        {
+            int threads = Environment.ProcessorCount;
+            int rc;
+            if (threads > 1 && NativeLibrary.TryGetExport(_library, "lzma_stream_decoder_mt", out _))
+            {
+                var options = new LzmaMtOptions
+                {
+                    Flags = LzmaConcatenated,
+                    Threads = (uint)threads,
+                    Timeout = 0,
+                    // xz's default for the threaded decoder: a quarter of the memory we may use.
+                    MemlimitThreading = (ulong)Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 64L << 20),
+                    MemlimitStop = ulong.MaxValue,
+                };
+                rc = lzma_stream_decoder_mt(ref _stream[0], in options);
+            }
+            else
+            {
+                rc = lzma_stream_decoder(ref _stream[0], ulong.MaxValue, LzmaConcatenated);
+            }
+            if (rc != LzmaOk)
+                throw new SysUpdateException($"xz: failed to initialise the decoder: {Describe(rc)}");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public CompressionFormat Format => CompressionFormat.Xz;
+
+    public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ref LzmaStreamNative s = ref _stream[0];
+        s.NextIn = input;
+        s.AvailIn = (nuint)inputLength;
+        s.NextOut = output;
+        s.AvailOut = (nuint)outputLength;
+        int rc = lzma_code(ref s, finalInput ? LzmaFinish : LzmaRun);
+        consumed = inputLength - (int)s.AvailIn;
+        written = outputLength - (int)s.AvailOut;
+        s.NextIn = 0;
+        s.NextOut = 0;
+
+        switch (rc)
+        {
+            case LzmaStreamEnd:
+                return true;
+            case LzmaOk:
+                return false;
+            case LzmaBufError when finalInput:
+                throw new CompressedDataException(CompressionFormat.Xz, "compressed data is truncated (unexpected end of input)");
+            default:
+                throw new CompressedDataException(CompressionFormat.Xz, Describe(rc));
+        }
+    }
+
+    private static string Describe(int rc) => rc switch
+    {
+        2 => "input stream has no integrity check",
+        3 => "cannot verify the integrity check type",
+        5 => "memory allocation failed (LZMA_MEM_ERROR)",
+        6 => "memory usage limit reached (LZMA_MEMLIMIT_ERROR)",
+        7 => "file format not recognized (LZMA_FORMAT_ERROR)",
+        8 => "unsupported options (LZMA_OPTIONS_ERROR)",
+        9 => "compressed data is corrupt (LZMA_DATA_ERROR)",
+        10 => "unexpected end of input or no progress possible (LZMA_BUF_ERROR)",
+        11 => "programming error in liblzma (LZMA_PROG_ERROR)",
+        _ => $"liblzma error {rc}",
+    };
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_library != 0)
+        {
+            // Safe on a zeroed or half-initialised lzma_stream: it frees whatever the decoder allocated.
+            lzma_end(ref _stream[0]);
+            NativeLibrary.Free(_library);
+            _library = 0;
+        }
+    }
+
+    [DllImport(Library)]
+    private static extern int lzma_stream_decoder(ref LzmaStreamNative strm, ulong memlimit, uint flags);
+
+    [DllImport(Library)]
+    private static extern int lzma_stream_decoder_mt(ref LzmaStreamNative strm, in LzmaMtOptions options);
+
+    [DllImport(Library)]
+    private static extern int lzma_code(ref LzmaStreamNative strm, int action);
+
+    [DllImport(Library)]
+    private static extern void lzma_end(ref LzmaStreamNative strm);
+}
