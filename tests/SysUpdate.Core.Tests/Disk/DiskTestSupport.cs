@@ -160,35 +160,3 @@ internal static class DiskTestSupport
         stream.WriteByte((byte)(b ^ 0xFF));
     }
 }
-
-internal sealed record SfdiskPartition(string Node, ulong Start, ulong Size, Guid Type, Guid Uuid, string Name, ulong Attributes);
-
-internal sealed record SfdiskTable(Guid Id, int SectorSize, ulong FirstLba, ulong LastLba, IReadOnlyList<SfdiskPartition> Partitions);
-
-/// <summary>A fact that is skipped, with the reason shown, when sfdisk is not installed.</summary>
-internal sealed class SfdiskFactAttribute : FactAttribute
-{
-    public SfdiskFactAttribute()
-    {
-        if (!DiskTestSupport.SfdiskAvailable)
-        {
-            Skip = DiskTestSupport.SfdiskMissing;
-        }
-    }
-}
-
-/// <summary>A fact needing sfdisk plus root and loop devices (4096-byte logical sectors); skipped otherwise.</summary>
-internal sealed class LoopFactAttribute : FactAttribute
-{
-    public LoopFactAttribute()
-    {
-        if (!DiskTestSupport.SfdiskAvailable)
-        {
-            Skip = DiskTestSupport.SfdiskMissing;
-        }
-        else if (!DiskTestSupport.LoopAvailable)
-        {
-            Skip = "needs root and loop devices (losetup)";
-        }
-    }
-}
