@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace SysUpdate.Core.Disk;
+
+/// <summary>
+/// The few libc calls the GPT code needs (Linux ABI). Plain blittable <c>DllImport</c>s rather than
+/// <c>LibraryImport</c>: the source generator needs <c>AllowUnsafeBlocks</c>, which this project does not
+/// set; blittable signatures need no runtime marshalling code and are NativeAOT-safe.
+/// </summary>
+internal static class DiskInterop
+{
+    private const string Libc = "libc";
+
+    public const int O_RDONLY = 0x0;
+    public const int O_RDWR = 0x2;
+    public const int O_CLOEXEC = 0x80000;
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+
+    public const int EINTR = 4;
+    public const int ENOTTY = 25;
+    public const int EWOULDBLOCK = 11;
+    public const int EBUSY = 16;
+    public const int EINVAL = 22;
+
+    /// <summary>_IO(0x12, 95): ask the kernel to re-read the partition table.</summary>
+    public const nuint BLKRRPART = 0x125F;
+    /// <summary>_IO(0x12, 104): logical sector size (int).</summary>
+    public const nuint BLKSSZGET = 0x1268;
+    /// <summary>_IOR(0x12, 114, size_t): device size in bytes (u64).</summary>
+    public const nuint BLKGETSIZE64 = 0x80081272;
+
+    [DllImport(Libc, EntryPoint = "open", SetLastError = true)]
+    public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport(Libc, EntryPoint = "flock", SetLastError = true)]
+    public static extern int Flock(SafeFileHandle fd, int operation);
+
+    [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    public static extern int IoctlUInt64(SafeFileHandle fd, nuint request, ref ulong value);
+
+    [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    public static extern int IoctlInt32(SafeFileHandle fd, nuint request, ref int value);
+
+    [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    public static extern int IoctlNoArg(SafeFileHandle fd, nuint request, nint zero);
+
+    /// <summary>The errno names systemd prints for the failures a disk open can meet.</summary>
+    public static string? ErrnoName(int errno) => errno switch
+    {
+        1 => "EPERM",
+        2 => "ENOENT",
+        5 => "EIO",
+        6 => "ENXIO",
+        11 => "EAGAIN",
+        13 => "EACCES",
+        16 => "EBUSY",
+        21 => "EISDIR",
+        30 => "EROFS",
+        _ => null,
+    };
+}
