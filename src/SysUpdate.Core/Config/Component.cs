@@ -1,0 +1,20 @@
+namespace SysUpdate.Core.Config;
+
+/// <summary>A <c>sysupdate.NAME.component</c> file describing an independently versioned set of transfers.</summary>
+internal sealed record Component
+{
+    public required string Name { get; init; }
+
+    public string? DefinitionPath { get; init; }
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<string> Documentation { get; init; } = [];
+
+    /// <summary><c>Enabled=</c>; components are on unless disabled.</summary>
+    public bool Enabled { get; init; } = true;
+
+    public bool? Suggest { get; init; }
+
+    public IReadOnlyList<(string Key, string Value)> SuggestConditions { get; init; } = [];
+}

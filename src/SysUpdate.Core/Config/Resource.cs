@@ -1,0 +1,22 @@
+using SysUpdate.Core.Versions;
+
+namespace SysUpdate.Core.Config;
+
+/// <summary>The <c>[Source]</c> or <c>[Target]</c> section of a transfer, validated.</summary>
+internal sealed record Resource
+{
+    public required ResourceType Type { get; init; }
+
+    /// <summary>The configured path or URL, specifiers expanded; null when <c>Path=auto</c>.</summary>
+    public required string? Path { get; init; }
+
+    /// <summary><c>Path=auto</c>: the disk backing /usr (or /), partition targets only.</summary>
+    public bool PathAuto { get; init; }
+
+    public PathRelativeTo PathRelativeTo { get; init; } = PathRelativeTo.Root;
+
+    public required IReadOnlyList<MatchPattern> Patterns { get; init; }
+
+    /// <summary><c>MatchPartitionType=</c>, resolved; partition targets only.</summary>
+    public Guid? PartitionType { get; init; }
+}

@@ -1,0 +1,462 @@
+using SysUpdate.Core.Disk;
+using SysUpdate.Core.Versions;
+
+namespace SysUpdate.Core.Config;
+
+/// <summary>
+/// Turns the entries of a <c>.transfer</c> file and its drop-ins into a validated <see cref="Transfer"/>.
+/// Keys are dispatched through a (section, key) table; every refusal names file:line.
+/// </summary>
+internal sealed class TransferParser
+{
+    private const int PathMax = 4095;
+    private const int NameMax = 255;
+    private const ulong DefaultFileInstancesMax = 3;
+
+    private static readonly Dictionary<(string Section, string Key), Action<TransferParser, UnitFileEntry>> Keys = new()
+    {
+        [("Transfer", "MinVersion")] = (p, e) => p._minVersion = p.ParseVersionBound(e),
+        [("Transfer", "MaxVersion")] = (p, e) => p.ParseVersionBound(e),
+        [("Transfer", "ProtectVersion")] = (p, e) => p.ParseProtectVersion(e),
+        [("Transfer", "Verify")] = (p, e) => p._verify = ParseTristate(e),
+        [("Transfer", "ChangeLog")] = (p, e) => p.ParseUrls(e, p._changeLog),
+        [("Transfer", "AppStream")] = (p, e) => p.ParseUrls(e, p._appStream),
+        [("Transfer", "Features")] = (p, e) => ParseWordList(e, p._features),
+        [("Transfer", "RequisiteFeatures")] = (p, e) => ParseWordList(e, p._requisiteFeatures),
+        [("Source", "Type")] = (p, e) => (p._source.Type, p._source.TypeLocation) = (ParseType(e, "Source"), e.Location),
+        [("Source", "Path")] = (p, e) => p.ParsePath(e, p._source),
+        [("Source", "PathRelativeTo")] = (p, e) => (p._source.RelativeTo, p._source.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
+        [("Source", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._source, isSource: true),
+        [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
+        [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
+        [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
+        [("Target", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._target, isSource: false),
+        [("Target", "MatchPartitionType")] = (p, e) => p._partitionType = ParsePartitionType(e),
+        [("Target", "PartitionUUID")] = (p, e) => p._partitionUuid = ParseUuid(e),
+        [("Target", "PartitionFlags")] = (p, e) => p._partitionFlags = ParseHex(e),
+        [("Target", "PartitionNoAuto")] = (p, e) => p._noAuto = ParseTristate(e),
+        [("Target", "PartitionGrowFileSystem")] = (p, e) => p._growFs = ParseTristate(e),
+        [("Target", "ReadOnly")] = (p, e) => p._readOnly = ParseTristate(e),
+        [("Target", "Mode")] = (p, e) => p._mode = ParseMode(e),
+        [("Target", "TriesLeft")] = (p, e) => p._triesLeft = ParseUInt64(e),
+        [("Target", "TriesDone")] = (p, e) => p._triesDone = ParseUInt64(e),
+        [("Target", "InstancesMax")] = (p, e) => p.ParseInstancesMax(e),
+        [("Target", "RemoveTemporary")] = (p, e) => p._removeTemporary = ParseTristate(e),
+        [("Target", "CurrentSymlink")] = (p, e) => p.ParseCurrentSymlink(e),
+    };
+
+    private static readonly HashSet<string> Sections = ["Transfer", "Source", "Target"];
+
+    private readonly SpecifierExpander _specifiers;
+    private readonly ICollection<ConfigDiagnostic> _diagnostics;
+    private readonly ResourceBuilder _source = new();
+    private readonly ResourceBuilder _target = new();
+    private readonly List<string> _protectVersions = [];
+    private readonly List<string> _changeLog = [];
+    private readonly List<string> _appStream = [];
+    private readonly List<string> _features = [];
+    private readonly List<string> _requisiteFeatures = [];
+    private string? _minVersion;
+    private bool? _verify;
+    private Guid? _partitionType;
+    private Guid? _partitionUuid;
+    private ulong? _partitionFlags;
+    private bool? _noAuto;
+    private bool? _growFs;
+    private bool? _readOnly;
+    private uint? _mode;
+    private ulong? _triesLeft;
+    private ulong? _triesDone;
+    private ulong _instancesMax;
+    private bool? _removeTemporary;
+    private string? _currentSymlink;
+    private SourceLocation? _currentSymlinkLocation;
+
+    private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
+    {
+        _specifiers = specifiers;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Parses <paramref name="files"/> (the main file first, then its drop-ins in order).</summary>
+    public static Transfer Parse(
+        string id,
+        IReadOnlyList<string> files,
+        SpecifierExpander specifiers,
+        ICollection<ConfigDiagnostic> diagnostics,
+        bool haveTransferSource)
+    {
+        var parser = new TransferParser(specifiers, diagnostics);
+        foreach (var file in files)
+        {
+            foreach (var entry in UnitFileParser.Parse(file, DefinitionFile.ReadText(file), diagnostics))
+            {
+                if (Keys.TryGetValue((entry.Section, entry.Key), out var handler))
+                    handler(parser, entry);
+                else if (!Sections.Contains(entry.Section))
+                {
+                    if (!entry.Section.StartsWith("X-", StringComparison.Ordinal))
+                        diagnostics.Add(new ConfigDiagnostic(entry.Location, $"Unknown section '{entry.Section}', ignoring."));
+                }
+                else
+                    diagnostics.Add(new ConfigDiagnostic(entry.Location, $"Unknown key '{entry.Key}' in section [{entry.Section}], ignoring."));
+            }
+        }
+        return parser.Finalize(id, files[0], haveTransferSource);
+    }
+
+    private Transfer Finalize(string id, string path, bool haveTransferSource)
+    {
+        var origin = new SourceLocation(path, 1);
+        if (_source.Type is not { } sourceType || !sourceType.IsSource())
+            throw new ConfigSyntaxException(_source.TypeLocation ?? origin,
+                "Source Type= must be one of url-file, url-tar, tar, regular-file, directory, subvolume");
+
+        var targetType = _target.Type ?? sourceType switch
+        {
+            ResourceType.UrlFile or ResourceType.RegularFile =>
+                _target.Path is not null && _target.Path.StartsWith("/dev/", StringComparison.Ordinal) ? ResourceType.Partition : ResourceType.RegularFile,
+            ResourceType.Subvolume => ResourceType.Subvolume,
+            _ => ResourceType.Directory,
+        };
+        if (!targetType.IsTarget())
+            throw new ConfigSyntaxException(_target.TypeLocation ?? origin,
+                "Target Type= must be one of partition, regular-file, directory, subvolume");
+
+        bool fileLike = sourceType is ResourceType.UrlFile or ResourceType.RegularFile;
+        if (fileLike != (targetType is ResourceType.Partition or ResourceType.RegularFile))
+            throw new ConfigSyntaxException(_target.TypeLocation ?? _source.TypeLocation ?? origin,
+                $"Target type '{targetType.ToConfigString()}' is incompatible with source type '{sourceType.ToConfigString()}', refusing");
+
+        if (_source.Path is null && !_source.PathAuto)
+            throw new ConfigSyntaxException(origin, "Source specification lacks Path=");
+        if (_source.PathAuto)
+            throw new ConfigSyntaxException(_source.PathLocation ?? origin, "Source Path=auto is only supported for partition targets", "auto");
+        if (_source.RelativeTo == PathRelativeTo.Explicit && !haveTransferSource)
+            throw new ConfigSyntaxException(_source.RelativeToLocation ?? origin, "PathRelativeTo=explicit requires --transfer-source= to be specified");
+        if (_target.RelativeTo == PathRelativeTo.Explicit)
+            throw new ConfigSyntaxException(_target.RelativeToLocation ?? origin, "PathRelativeTo=explicit can only be used in source specifications");
+        if (_source.RelativeTo is PathRelativeTo.Esp or PathRelativeTo.Xbootldr or PathRelativeTo.Boot
+            && sourceType is not (ResourceType.RegularFile or ResourceType.Directory))
+            throw new ConfigSyntaxException(_source.RelativeToLocation ?? origin,
+                $"PathRelativeTo={_source.RelativeTo.ToConfigString()} is only supported for regular-file and directory resources");
+        if (_target.RelativeTo is PathRelativeTo.Esp or PathRelativeTo.Xbootldr or PathRelativeTo.Boot
+            && targetType is not (ResourceType.RegularFile or ResourceType.Directory))
+            throw new ConfigSyntaxException(_target.RelativeToLocation ?? origin,
+                $"PathRelativeTo={_target.RelativeTo.ToConfigString()} is only supported for regular-file and directory resources");
+
+        string sourcePath = _source.Path!;
+        if (sourceType.IsUrl())
+        {
+            if (!IsSupportedUrl(sourcePath))
+                throw new ConfigSyntaxException(_source.PathLocation ?? origin, "Source path is not a valid HTTP, HTTPS or file URL", sourcePath);
+        }
+        else if (!ConfigValues.IsNormalizedAbsolutePath(sourcePath))
+            throw new ConfigSyntaxException(_source.PathLocation ?? origin, "Source path is not a normalized, absolute path", sourcePath);
+
+        if (_source.Patterns.Count == 0)
+            throw new ConfigSyntaxException(_source.PatternLocation ?? origin, "Source specification lacks MatchPattern=");
+        if (sourceType.HoldsDirectories() && _source.Patterns.Any(p => p.HasGlobPrefix))
+            throw new ConfigSyntaxException(_source.PatternLocation ?? origin,
+                "MatchPattern= with '**/' prefix is not supported for source Type=directory and Type=subvolume, refusing");
+
+        if (_target.Path is null && !_target.PathAuto)
+            throw new ConfigSyntaxException(origin, "Target specification lacks Path=");
+        if (_target.PathAuto && targetType != ResourceType.Partition)
+            throw new ConfigSyntaxException(_target.PathLocation ?? origin, "Target Path=auto is only supported for partition targets", "auto");
+        if (_target.Path is not null && !ConfigValues.IsNormalizedAbsolutePath(_target.Path))
+            throw new ConfigSyntaxException(_target.PathLocation ?? origin, "Target path is not a normalized, absolute path", _target.Path);
+
+        IReadOnlyList<MatchPattern> targetPatterns = _target.Patterns.Count > 0
+            ? _target.Patterns
+            : _source.Patterns.Select(p => p.HasGlobPrefix ? p.WithoutGlobPrefix() : p).DistinctBy(p => p.Text).ToList();
+
+        if (_currentSymlink is not null && targetType == ResourceType.Partition && !_currentSymlink.StartsWith('/'))
+            throw new ConfigSyntaxException(_currentSymlinkLocation ?? origin, "Current symlink must be absolute path if target is partition", _currentSymlink);
+
+        ulong instancesMax = _instancesMax != 0 ? _instancesMax
+            : targetType == ResourceType.Partition ? ulong.MaxValue : DefaultFileInstancesMax;
+
+        return new Transfer
+        {
+            Id = id,
+            DefinitionPath = path,
+            Source = new Resource
+            {
+                Type = sourceType,
+                Path = sourcePath,
+                PathRelativeTo = _source.RelativeTo,
+                Patterns = _source.Patterns,
+            },
+            Target = new Resource
+            {
+                Type = targetType,
+                Path = _target.Path,
+                PathAuto = _target.PathAuto,
+                PathRelativeTo = _target.RelativeTo,
+                Patterns = targetPatterns,
+                PartitionType = targetType == ResourceType.Partition ? _partitionType ?? GptPartitionTypes.LinuxGeneric : null,
+            },
+            MinVersion = _minVersion,
+            ProtectVersions = _protectVersions.ToList(),
+            Verify = _verify,
+            ChangeLog = _changeLog.ToList(),
+            AppStream = _appStream.ToList(),
+            Features = _features.ToList(),
+            RequisiteFeatures = _requisiteFeatures.ToList(),
+            PartitionUuid = _partitionUuid,
+            PartitionFlags = _partitionFlags,
+            PartitionNoAuto = _noAuto,
+            PartitionGrowFileSystem = _growFs,
+            ReadOnly = _readOnly,
+            Mode = _mode,
+            TriesLeft = _triesLeft,
+            TriesDone = _triesDone,
+            InstancesMax = instancesMax,
+            RemoveTemporary = _removeTemporary ?? true,
+            CurrentSymlink = _currentSymlink,
+        };
+    }
+
+    internal static bool IsSupportedUrl(string url)
+    {
+        foreach (var scheme in new[] { "http://", "https://", "file://" })
+        {
+            if (url.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && url.Length > scheme.Length
+                && !url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                return scheme != "file://" || url[scheme.Length] == '/';
+        }
+        return false;
+    }
+
+    private string Expand(UnitFileEntry e, string text, int maxLength) =>
+        _specifiers.TryExpand(text, maxLength, out var error)
+        ?? throw new ConfigSyntaxException(e.Location, $"Failed to expand specifiers in {e.Key}= ({error})", e.Value);
+
+    private string? ParseVersionBound(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        var v = Expand(e, e.Value, NameMax);
+        if (!VersionString.IsValid(v))
+            throw new ConfigSyntaxException(e.Location, $"{e.Key}= is not a valid version", v);
+        return v;
+    }
+
+    private void ParseProtectVersion(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+        {
+            _protectVersions.Clear();
+            return;
+        }
+        if (!ConfigValues.TrySplitWords(e.Value, out var words))
+            throw new ConfigSyntaxException(e.Location, "Failed to split ProtectVersion= into words", e.Value);
+        foreach (var word in words)
+        {
+            var v = Expand(e, word, NameMax);
+            // %A on a system without IMAGE_VERSION expands to nothing: nothing to protect, as upstream.
+            if (v.Length == 0)
+            {
+                _diagnostics.Add(new ConfigDiagnostic(e.Location, $"ProtectVersion= value '{word}' expands to nothing, ignoring."));
+                continue;
+            }
+            if (!VersionString.IsValid(v))
+                throw new ConfigSyntaxException(e.Location, "ProtectVersion= is not a valid version", v);
+            if (!_protectVersions.Contains(v))
+                _protectVersions.Add(v);
+        }
+    }
+
+    private void ParseUrls(UnitFileEntry e, List<string> list)
+    {
+        if (e.Value.Length == 0)
+        {
+            list.Clear();
+            return;
+        }
+        if (!ConfigValues.TrySplitWords(e.Value, out var words))
+            throw new ConfigSyntaxException(e.Location, $"Failed to split {e.Key}= into words", e.Value);
+        foreach (var word in words)
+        {
+            var url = Expand(e, word, PathMax);
+            if (!(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                || !IsSupportedUrl(url))
+                throw new ConfigSyntaxException(e.Location, $"{e.Key}= is not a valid http(s) URL", url);
+            if (!list.Contains(url))
+                list.Add(url);
+        }
+    }
+
+    private static void ParseWordList(UnitFileEntry e, List<string> list)
+    {
+        if (e.Value.Length == 0)
+        {
+            list.Clear();
+            return;
+        }
+        if (!ConfigValues.TrySplitWords(e.Value, out var words))
+            throw new ConfigSyntaxException(e.Location, $"Failed to split {e.Key}= into words", e.Value);
+        foreach (var w in words)
+        {
+            if (!DefinitionFile.IsValidName(w))
+                throw new ConfigSyntaxException(e.Location, $"{e.Key}= names an invalid feature", w);
+            if (!list.Contains(w))
+                list.Add(w);
+        }
+    }
+
+    private static ResourceType ParseType(UnitFileEntry e, string section)
+    {
+        if (ResourceTypes.TryParse(e.Value, out var type))
+            return type;
+        throw new ConfigSyntaxException(e.Location, section == "Source"
+            ? "Source Type= must be one of url-file, url-tar, tar, regular-file, directory, subvolume"
+            : "Target Type= must be one of partition, regular-file, directory, subvolume", e.Value);
+    }
+
+    private static PathRelativeTo ParseRelativeTo(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return PathRelativeTo.Root;
+        if (PathRelativeToValues.TryParse(e.Value, out var value))
+            return value;
+        throw new ConfigSyntaxException(e.Location, "PathRelativeTo= must be one of root, esp, xbootldr, boot, explicit", e.Value);
+    }
+
+    private void ParsePath(UnitFileEntry e, ResourceBuilder resource)
+    {
+        resource.PathLocation = e.Location;
+        if (e.Value.Length == 0)
+            throw new ConfigSyntaxException(e.Location, "Path= must not be empty", e.Value);
+        var path = Expand(e, e.Value, PathMax);
+        resource.PathAuto = path == "auto";
+        resource.Path = resource.PathAuto ? null : path;
+    }
+
+    private void ParsePatterns(UnitFileEntry e, ResourceBuilder resource, bool isSource)
+    {
+        resource.PatternLocation = e.Location;
+        if (e.Value.Length == 0)
+        {
+            resource.Patterns.Clear();
+            return;
+        }
+        if (!ConfigValues.TrySplitWords(e.Value, out var words))
+            throw new ConfigSyntaxException(e.Location, "Failed to split MatchPattern= into words", e.Value);
+        foreach (var word in words)
+        {
+            var text = Expand(e, word, NameMax);
+            MatchPattern pattern;
+            try
+            {
+                pattern = MatchPattern.Parse(text);
+            }
+            catch (PatternSyntaxException ex)
+            {
+                throw new ConfigSyntaxException(e.Location, $"MatchPattern= string is not valid ({ex.Problem})", text);
+            }
+            if (pattern.HasGlobPrefix && !isSource)
+                throw new ConfigSyntaxException(e.Location, "'**/' prefix is only supported in a source MatchPattern=, refusing", text);
+            if (!resource.Patterns.Any(p => p.Text == pattern.Text))
+                resource.Patterns.Add(pattern);
+        }
+    }
+
+    private static Guid? ParsePartitionType(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (GptPartitionTypes.TryResolve(e.Value, out var type))
+            return type;
+        throw new ConfigSyntaxException(e.Location, "MatchPartitionType= is neither a UUID nor a known partition type name", e.Value);
+    }
+
+    private static Guid? ParseUuid(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (ConfigValues.TryParseUuid(e.Value, out var uuid))
+            return uuid;
+        throw new ConfigSyntaxException(e.Location, "Failed to parse partition UUID", e.Value);
+    }
+
+    private static ulong? ParseHex(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (ConfigValues.TryParseHexUInt64(e.Value, out var value))
+            return value;
+        throw new ConfigSyntaxException(e.Location, "Failed to parse partition flags (expected a hexadecimal number)", e.Value);
+    }
+
+    private static bool? ParseTristate(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (ConfigValues.TryParseBoolean(e.Value, out var value))
+            return value;
+        throw new ConfigSyntaxException(e.Location, $"Failed to parse {e.Key}= as a boolean", e.Value);
+    }
+
+    private static uint? ParseMode(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (ConfigValues.TryParseMode(e.Value, out var mode))
+            return mode;
+        throw new ConfigSyntaxException(e.Location, "Failed to parse Mode= as an octal access mode", e.Value);
+    }
+
+    private static ulong? ParseUInt64(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        if (ConfigValues.TryParseUInt64(e.Value, out var value))
+            return value;
+        throw new ConfigSyntaxException(e.Location, $"Failed to parse {e.Key}= as an unsigned integer", e.Value);
+    }
+
+    private void ParseInstancesMax(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+        {
+            _instancesMax = 0;
+            return;
+        }
+        if (!ConfigValues.TryParseUInt64(e.Value, out var value))
+            throw new ConfigSyntaxException(e.Location, "Failed to parse InstancesMax= value", e.Value);
+        if (value == 1)
+        {
+            _diagnostics.Add(new ConfigDiagnostic(e.Location, "InstancesMax= value must be at least 2, bumping: 1"));
+            value = 2;
+        }
+        _instancesMax = value;
+    }
+
+    private void ParseCurrentSymlink(UnitFileEntry e)
+    {
+        _currentSymlinkLocation = e.Location;
+        if (e.Value.Length == 0)
+        {
+            _currentSymlink = null;
+            return;
+        }
+        var path = Expand(e, e.Value, PathMax);
+        _currentSymlink = ConfigValues.SimplifyPath(path);
+    }
+
+    private sealed class ResourceBuilder
+    {
+        public ResourceType? Type { get; set; }
+
+        public SourceLocation? TypeLocation { get; set; }
+        public string? Path { get; set; }
+        public bool PathAuto { get; set; }
+        public SourceLocation? PathLocation { get; set; }
+        public PathRelativeTo RelativeTo { get; set; }
+        public SourceLocation? RelativeToLocation { get; set; }
+        public List<MatchPattern> Patterns { get; } = [];
+        public SourceLocation? PatternLocation { get; set; }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Buffers;
+using SysUpdate.Core.Compression;
+
+namespace SysUpdate.Core.Pipeline;
+
+/// <summary>
+/// The front half of the data path: the bytes as published, hashed as they pass, then decoded by
+/// whatever compression their magic announces (raw when none, or when shorter than any magic).
+/// </summary>
+internal sealed class PayloadReader : IAsyncDisposable
+{
+    private readonly HashingReadStream _hashing;
+    private readonly Stream _decoded;
+    private readonly string _origin;
+    private readonly string? _expectedSha256;
+
+    private PayloadReader(HashingReadStream hashing, Stream decoded, string origin, string? expectedSha256, CompressionFormat format)
+    {
+        _hashing = hashing;
+        _decoded = decoded;
+        _origin = origin;
+        _expectedSha256 = expectedSha256;
+        Format = format;
+    }
+
+    /// <summary>The decoded (uncompressed) payload.</summary>
+    public Stream Decoded => _decoded;
+
+    public CompressionFormat Format { get; }
+
+    /// <summary>Bytes of the published (compressed) stream consumed so far.</summary>
+    public long PublishedBytesRead => _hashing.BytesRead;
+
+    /// <summary>Opens <paramref name="published"/>, sniffs its compression and returns a reader whose
+    /// <see cref="Decoded"/> stream yields the payload. Takes ownership of <paramref name="published"/>.</summary>
+    public static async Task<PayloadReader> OpenAsync(
+        Stream published, string origin, string? expectedSha256, Action<long>? onPublishedBytes, CancellationToken cancellationToken)
+    {
+        var hashing = new HashingReadStream(published, leaveOpen: false, onPublishedBytes);
+        byte[] head = new byte[CompressionSniffer.MaxMagicLength];
+        int filled = 0;
+        try
+        {
+            while (filled < head.Length)
+            {
+                int n = await hashing.ReadAsync(head.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                    break;
+                filled += n;
+            }
+        }
+        catch
+        {
+            await hashing.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var format = CompressionSniffer.Detect(head.AsSpan(0, filled));
+        var prefixed = new PrefixedReadStream(head.AsMemory(0, filled), hashing, leaveOpen: true);
+        var decoded = Decompressor.OpenRead(prefixed, format, leaveOpen: false);
+        return new PayloadReader(hashing, decoded, origin, expectedSha256, format);
+    }
+
+    /// <summary>Reads whatever the decoder left of the published stream (trailing bytes still count
+    /// for the hash), then checks the SHA-256 when one is expected.</summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await _hashing.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        string actual = _hashing.FinishHex();
+        if (_expectedSha256 is not null && !string.Equals(actual, _expectedSha256, StringComparison.OrdinalIgnoreCase))
+            throw new HashMismatchException(_origin, _expectedSha256, actual);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _decoded.DisposeAsync().ConfigureAwait(false);
+        await _hashing.DisposeAsync().ConfigureAwait(false);
+    }
+}

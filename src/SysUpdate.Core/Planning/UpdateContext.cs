@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using SysUpdate.Core.Config;
+
+namespace SysUpdate.Core.Planning;
+
+/// <summary>
+/// One definitions set loaded for a run: the definitions, a runtime per transfer with the instances
+/// found, and (once discovered) the update plan. Built by <see cref="LoadOfflineAsync"/> (targets
+/// only) and completed by <see cref="DiscoverAsync"/> (sources, unless offline, then planning).
+/// </summary>
+internal sealed class UpdateContext
+{
+    private UpdateContext(SysUpdateOptions options, HostIdentity host, Definitions definitions,
+        IReadOnlyList<TransferRuntime> transfers, IReadOnlyList<TransferRuntime> disabled, ILogger logger)
+    {
+        Options = options;
+        Host = host;
+        Definitions = definitions;
+        Transfers = transfers;
+        DisabledTransfers = disabled;
+        Logger = logger;
+    }
+
+    public SysUpdateOptions Options { get; }
+
+    public HostIdentity Host { get; }
+
+    public Definitions Definitions { get; }
+
+    /// <summary>Enabled transfers, in file-name order.</summary>
+    public IReadOnlyList<TransferRuntime> Transfers { get; }
+
+    public IReadOnlyList<TransferRuntime> DisabledTransfers { get; }
+
+    public ILogger Logger { get; }
+
+    public UpdatePlan Plan { get; private set; } = new([], null, null);
+
+    public string? Component => Options.Component;
+
+    public static async Task<UpdateContext> LoadOfflineAsync(
+        SysUpdateOptions options, LoadRequirements requirements, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var host = new HostIdentity(options.Root);
+        var definitionOptions = new DefinitionOptions
+        {
+            Root = options.Root,
+            DefinitionsDirectory = options.DefinitionsDirectory,
+            Component = options.Component,
+            TransferSource = options.TransferSource,
+        };
+        var definitions = DefinitionLoader.Load(definitionOptions, host);
+        foreach (var diagnostic in definitions.Diagnostics)
+            logger.ConfigWarning(diagnostic.ToString());
+
+        int enabled = definitions.EnabledTransfers.Count();
+        int all = definitions.Transfers.Count;
+        if (requirements.HasFlag(LoadRequirements.AnyTransfers)
+            && (requirements.HasFlag(LoadRequirements.EnabledTransfers) ? enabled : all) == 0)
+        {
+            throw new SysUpdateException(options.Component is { } c
+                ? $"No transfer definitions for component '{c}' found."
+                : "No transfer definitions found.") { ErrnoName = "ENOENT" };
+        }
+        if (requirements.HasFlag(LoadRequirements.EnabledComponent) && definitions.Component is { Enabled: false })
+            throw new SysUpdateException("Component is disabled.") { ErrnoName = "EHOSTDOWN" };
+
+        var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment));
+        var runtimes = definitions.Transfers
+            .Select(t => new TransferRuntime(t, factory.CreateSource(t), factory.CreateTarget(t)))
+            .ToList();
+
+        logger.DiscoveringInstalled();
+        foreach (var runtime in runtimes)
+        {
+            var inventory = await runtime.Target.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+            runtime.TargetInstances = inventory.Instances.ToList();
+            runtime.EmptySlots = inventory.EmptySlots;
+        }
+
+        return new UpdateContext(options, host, definitions,
+            runtimes.Where(r => r.Definition.Enabled).ToList(),
+            runtimes.Where(r => !r.Definition.Enabled).ToList(),
+            logger);
+    }
+
+    /// <summary>Loads targets, then (unless offline) sources, then plans.</summary>
+    public static async Task<UpdateContext> LoadOnlineAsync(
+        SysUpdateOptions options, LoadRequirements requirements, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var context = await LoadOfflineAsync(options, requirements, logger, cancellationToken).ConfigureAwait(false);
+        await context.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        return context;
+    }
+
+    public async Task DiscoverAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Options.Offline)
+        {
+            Logger.DiscoveringAvailable();
+            foreach (var runtime in Transfers)
+                runtime.SourceInstances = await runtime.Source.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Replan();
+    }
+
+    /// <summary>Recomputes update sets from the instances currently known.</summary>
+    public void Replan()
+    {
+        Logger.DeterminingInstalled();
+        if (!Options.Offline)
+            Logger.DeterminingAvailable();
+        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline);
+    }
+
+    /// <summary>Plans from installed instances only (for <c>pending</c>/<c>reboot</c>).</summary>
+    public void PlanInstalledOnly()
+    {
+        Logger.DeterminingInstalled();
+        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), offline: true);
+    }
+
+    /// <summary>The effective instance limit of a transfer.</summary>
+    public ulong InstancesMax(TransferRuntime transfer) => Options.InstancesMax ?? transfer.Definition.InstancesMax;
+}

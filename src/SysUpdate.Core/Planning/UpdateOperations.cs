@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Targets;
+using SysUpdate.Core.Versions;
+
+namespace SysUpdate.Core.Planning;
+
+/// <summary>
+/// The acquire / install steps of <c>update</c>, <c>acquire</c> and <c>update --offline</c>,
+/// in upstream's order: every name is computed before anything is removed; vacuum makes one slot
+/// of room while protecting the chosen version; each transfer is acquired in file-name order and left
+/// pending; only then is each made visible.
+/// </summary>
+internal sealed class UpdateOperations(UpdateContext context, IProgress<TransferProgress>? progress = null)
+{
+    /// <summary>Acquired (or found pending) and ready to install, with the names to install under.</summary>
+    public sealed record Staged(UpdateSet Set, IReadOnlyList<PreparedInstall?> Prepared);
+
+    /// <summary>The result of installing: the set, and per transfer the path it now lives at (null
+    /// where nothing had to be installed).</summary>
+    public sealed record Installed(UpdateSet Set, IReadOnlyList<string?> Paths);
+
+    private UpdateSet? Select(string? version)
+    {
+        if (version is not null)
+            return context.Plan.Find(version)
+                ?? throw new SysUpdateException($"Update '{version}' not found.") { ErrnoName = "ENOENT" };
+        if (context.Plan.Candidate is null)
+            context.Logger.NoUpdateNeeded();
+        return context.Plan.Candidate;
+    }
+
+    /// <summary>Downloads the selected version into the targets, leaving it pending.
+    /// Returns null when there is nothing to install.</summary>
+    public async Task<Staged?> AcquireAsync(string? version, CancellationToken cancellationToken = default)
+    {
+        var set = Select(version);
+        if (set is null)
+            return null;
+
+        if (set.Has(UpdateSetFlags.Incomplete))
+            context.Logger.Repairing(set.Version);
+        else if (set.Has(UpdateSetFlags.Partial))
+            throw new SysUpdateException($"Selected update '{set.Version}' is already acquired and partially installed. Vacuum it to try installing again.")
+            { ErrnoName = "EUCLEAN" };
+        else if (set.Has(UpdateSetFlags.Pending))
+        {
+            context.Logger.AlreadyPending(set.Version);
+            return await ProcessPendingAsync(version, cancellationToken).ConfigureAwait(false);
+        }
+        else if (set.Has(UpdateSetFlags.Installed))
+        {
+            context.Logger.AlreadyInstalled(set.Version);
+            return null;
+        }
+
+        if (!set.Has(UpdateSetFlags.Available))
+            throw new SysUpdateException($"Selected update '{set.Version}' is not available, refusing.") { ErrnoName = "EINVAL" };
+        if (set.Has(UpdateSetFlags.Obsolete))
+            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { ErrnoName = "EINVAL" };
+        WarnIfOld(set);
+        context.Logger.SelectedForInstall(set.Version);
+
+        var transfers = context.Transfers;
+        var metadata = new InstanceMetadata[transfers.Count];
+        var prepared = new PreparedInstall?[transfers.Count];
+        for (int i = 0; i < transfers.Count; i++)
+        {
+            var instance = set.Instances[i] ?? throw new UnreachableException("an available set has an instance for every transfer");
+            if (IsTargetInstance(transfers[i], instance))
+                continue;
+            metadata[i] = TargetMetadata.Compile(transfers[i].Definition, instance);
+            prepared[i] = transfers[i].Target.Prepare(metadata[i]);
+        }
+
+        Report(new TransferProgress(UpdatePhase.MakingRoom, set.Version, TransferCount: transfers.Count));
+        await Vacuum.RunAsync(context, space: 1, protectedVersion: set.Version, cancellationToken).ConfigureAwait(false);
+
+        for (int i = 0; i < transfers.Count; i++)
+        {
+            var transfer = transfers[i];
+            var instance = set.Instances[i]!;
+            if (prepared[i] is null)
+                continue; // already present in an incomplete installation
+
+            var existing = transfer.FindTarget(instance.Version);
+            if (existing is { IsPartial: true } or { IsPending: true })
+                throw new SysUpdateException($"Failed to acquire '{instance.Path}', instance is already partial or pending in the target.") { ErrnoName = "EINVAL" };
+            if (existing is not null)
+            {
+                context.Logger.NoNeedToAcquire(instance.Path);
+                prepared[i] = null;
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            int index = i;
+            var started = Stopwatch.StartNew();
+            Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, i, transfers.Count));
+            context.Logger.Acquiring(instance.Path, prepared[i]!.FinalPath ?? prepared[i]!.Slot?.DeviceNode ?? transfer.Target.Location);
+            await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
+                (done, total) => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
+                    done, total ?? (long?)instance.Metadata.Size, done / Math.Max(started.Elapsed.TotalSeconds, 0.001))),
+                cancellationToken).ConfigureAwait(false);
+            context.Logger.Acquired(instance.Path);
+        }
+        return new Staged(set, prepared);
+    }
+
+    /// <summary>Finds the pending set (for <c>update --offline</c>, or after an earlier <c>acquire</c>)
+    /// and computes the names to install it under.</summary>
+    public Task<Staged?> ProcessPendingAsync(string? version, CancellationToken cancellationToken = default)
+    {
+        var set = Select(version);
+        if (set is null)
+            return Task.FromResult<Staged?>(null);
+
+        if (set.Has(UpdateSetFlags.Incomplete))
+            context.Logger.Repairing(set.Version);
+        else if ((set.Flags & (UpdateSetFlags.Partial | UpdateSetFlags.Pending | UpdateSetFlags.Installed)) == UpdateSetFlags.Installed)
+        {
+            context.Logger.AlreadyInstalled(set.Version);
+            return Task.FromResult<Staged?>(null);
+        }
+        if (set.Has(UpdateSetFlags.Partial))
+            throw new SysUpdateException($"Selected update '{set.Version}' is only partially downloaded, refusing.") { ErrnoName = "EINVAL" };
+        if (!set.Has(UpdateSetFlags.Pending))
+            throw new SysUpdateException($"Selected update '{set.Version}' is not pending installation, refusing.") { ErrnoName = "EINVAL" };
+        if (set.Has(UpdateSetFlags.Obsolete))
+            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { ErrnoName = "EINVAL" };
+        WarnIfOld(set);
+        context.Logger.SelectedForInstall(set.Version);
+
+        var transfers = context.Transfers;
+        var prepared = new PreparedInstall?[transfers.Count];
+        for (int i = 0; i < transfers.Count; i++)
+        {
+            var instance = set.Instances[i];
+            if (instance is null)
+                continue;
+            var existing = transfers[i].FindTarget(instance.Version);
+            if (existing is { IsPending: false })
+            {
+                context.Logger.AlreadyInTarget(instance.Path);
+                continue;
+            }
+            var metadata = TargetMetadata.Compile(transfers[i].Definition, instance);
+            prepared[i] = transfers[i].Target.PrepareFromPending(existing ?? instance, metadata);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<Staged?>(new Staged(set, prepared));
+    }
+
+    /// <summary>Makes a staged set visible: renames pending files, commits partitions, updates
+    /// <c>CurrentSymlink=</c> and the install database.</summary>
+    public async Task<Installed> InstallAsync(Staged staged, CancellationToken cancellationToken = default)
+    {
+        var set = staged.Set;
+        var transfers = context.Transfers;
+        var paths = new string?[transfers.Count];
+        Report(new TransferProgress(UpdatePhase.Installing, set.Version, TransferCount: transfers.Count));
+        for (int i = 0; i < transfers.Count; i++)
+        {
+            var prepared = staged.Prepared[i];
+            if (prepared is null)
+                continue;
+            var transfer = transfers[i];
+            var source = set.Instances[i];
+            paths[i] = await transfer.Target.InstallAsync(prepared, cancellationToken).ConfigureAwait(false);
+            context.Logger.InstalledInstance(source?.Path ?? paths[i]!, (source is not null && !IsTargetInstance(transfer, source)
+                ? transfer.Definition.Source.Type : transfer.Definition.Target.Type).ToConfigString(), paths[i]!, transfer.Definition.Target.Type.ToConfigString());
+
+            if (transfer.Definition.Target.Type.IsFileSystem())
+                InstallDb.Record(context.Options.Root, context.Component, transfer.Target.Location,
+                    transfer.Definition.Target.Patterns.Select(p => p.Text));
+
+            if (transfer.Definition.CurrentSymlink is { } symlink)
+            {
+                var (link, target) = CurrentSymlink.Update(symlink, transfer.Target.Location, context.Options.Root, paths[i]!);
+                context.Logger.UpdatedSymlink(link, target);
+            }
+        }
+        context.Logger.InstalledUpdate(set.Version);
+        Report(new TransferProgress(UpdatePhase.Done, set.Version, TransferCount: transfers.Count));
+        return new Installed(set, paths);
+    }
+
+    private void WarnIfOld(UpdateSet set)
+    {
+        if (!set.Has(UpdateSetFlags.Newest))
+            context.Logger.NotNewest(set.Version);
+        if (context.Plan.NewestInstalled is { } newest && VersionComparer.Compare(newest.Version, set.Version) > 0)
+            context.Logger.OlderThanInstalled(set.Version);
+    }
+
+    private static bool IsTargetInstance(TransferRuntime transfer, Instance instance) => transfer.TargetInstances.Contains(instance);
+
+    private void Report(TransferProgress p) => progress?.Report(p);
+}

@@ -1,0 +1,8 @@
+namespace SysUpdate.Core.Planning;
+
+/// <summary>The update sets found, newest first, with the candidate and the newest installed set.</summary>
+internal sealed record UpdatePlan(IReadOnlyList<UpdateSet> UpdateSets, UpdateSet? Candidate, UpdateSet? NewestInstalled)
+{
+    /// <summary>Selects a set by an explicit version given by the user: exact string equality.</summary>
+    public UpdateSet? Find(string version) => UpdateSets.FirstOrDefault(s => s.Version == version);
+}

@@ -1,0 +1,34 @@
+namespace SysUpdate.Core;
+
+/// <summary>Everything the command line (or a Varlink call) decides about one run.</summary>
+internal sealed record SysUpdateOptions
+{
+    /// <summary><c>--root</c>; "/" for the host.</summary>
+    public string Root { get; init; } = "/";
+
+    /// <summary>True when <c>--root</c> was given explicitly (notifications are only sent for the host).</summary>
+    public bool RootIsExplicit { get; init; }
+
+    public string? DefinitionsDirectory { get; init; }
+
+    public string? Component { get; init; }
+
+    public string? TransferSource { get; init; }
+
+    /// <summary><c>--instances-max</c>; null when not given.</summary>
+    public ulong? InstancesMax { get; init; }
+
+    public bool Sync { get; init; } = true;
+
+    /// <summary><c>--verify</c>; null means per transfer.</summary>
+    public bool? Verify { get; init; }
+
+    public bool Offline { get; init; }
+
+    public bool? Cleanup { get; init; }
+
+    public bool Reboot { get; init; }
+
+    /// <summary>Environment lookup (injected so tests and the Varlink server control it).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+}
