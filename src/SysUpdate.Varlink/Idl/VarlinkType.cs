@@ -1,0 +1,4 @@
+namespace SysUpdate.Varlink.Idl;
+
+/// <summary>A type expression of the Varlink interface definition language.</summary>
+internal abstract record VarlinkType;

@@ -1,0 +1,7 @@
+namespace SysUpdate.Varlink.Protocol;
+
+internal enum VarlinkConnectionState
+{
+    Open,
+    Closed,
+}

@@ -1,0 +1,8 @@
+namespace SysUpdate.Varlink.Server;
+
+internal enum VarlinkLogLevel
+{
+    Debug,
+    Warning,
+    Error,
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using SysUpdate.Varlink.Idl;
+using SysUpdate.Varlink.Protocol;
+
+namespace SysUpdate.Varlink.Server;
+
+/// <summary>
+/// Serves one connection: a read loop parses calls into a bounded queue (pipelining), a dispatch loop
+/// handles them one by one so replies leave in call order. The read loop keeps reading while a handler
+/// runs, so a disconnect is noticed at once and cancels the handler's token.
+/// </summary>
+/// <remarks>
+/// Protocol errors (malformed JSON, a message that is not a call object, an oversized message, a
+/// partial message followed by silence) close the connection without a reply, as the reference
+/// implementations do: after a framing error there is no reliable message boundary to answer at.
+/// End of stream from the peer counts as a disconnect: queued calls are dropped and a running handler
+/// is cancelled.
+/// </remarks>
+internal sealed class VarlinkServerConnection
+{
+    private readonly VarlinkServer _server;
+    private readonly VarlinkConnection _connection;
+
+    public VarlinkServerConnection(VarlinkServer server, VarlinkConnection connection)
+    {
+        _server = server;
+        _connection = connection;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using (_connection.ConfigureAwait(false))
+        {
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.Closed);
+            Channel<VarlinkCallMessage> calls = Channel.CreateBounded<VarlinkCallMessage>(new BoundedChannelOptions(_server.Options.MaxQueuedCallsPerConnection)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+            });
+
+            Task dispatch = DispatchLoopAsync(calls.Reader, lifetime.Token);
+            await ReadLoopAsync(calls.Writer, lifetime.Token).ConfigureAwait(false);
+            await dispatch.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync(ChannelWriter<VarlinkCallMessage> calls, CancellationToken cancellationToken)
+    {
+        string reason = "peer disconnected";
+        try
+        {
+            while (true)
+            {
+                JsonElement? message = await _connection.ReadMessageAsync(_server.Options.PartialMessageTimeout, cancellationToken).ConfigureAwait(false);
+                if (message is null)
+                {
+                    break;
+                }
+
+                await calls.WriteAsync(VarlinkCallMessage.Parse(message.Value), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (VarlinkProtocolException e)
+        {
+            reason = e.Message;
+            _server.Log(VarlinkLogLevel.Warning, $"closing connection: {e.Message}", null);
+        }
+        catch (OperationCanceledException)
+        {
+            reason = cancellationToken.IsCancellationRequested && _connection.CloseReason is null ? "server stopping" : reason;
+        }
+        finally
+        {
+            calls.TryComplete();
+            _connection.Close(reason);
+        }
+    }
+
+    private async Task DispatchLoopAsync(ChannelReader<VarlinkCallMessage> calls, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await calls.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (!cancellationToken.IsCancellationRequested && calls.TryRead(out VarlinkCallMessage? message))
+                {
+                    await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DispatchAsync(VarlinkCallMessage message, CancellationToken cancellationToken)
+    {
+        if (!VarlinkNames.TrySplitMethod(message.Method, out string interfaceName, out string methodName))
+        {
+            await new VarlinkCall(_connection, message, null).ErrorAsync(VarlinkErrors.InterfaceNotFound, new JsonObject { ["interface"] = message.Method }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        VarlinkInterfaceRegistration? registration = _server.FindInterface(interfaceName);
+        var call = new VarlinkCall(_connection, message, registration?.Definition);
+        try
+        {
+            if (registration is null)
+            {
+                await call.ErrorAsync(VarlinkErrors.InterfaceNotFound, new JsonObject { ["interface"] = interfaceName }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!registration.Definition.Methods.TryGetValue(methodName, out VarlinkMethodDefinition? method))
+            {
+                await call.ErrorAsync(VarlinkErrors.MethodNotFound, new JsonObject { ["method"] = message.Method }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (VarlinkParameterValidator.FindInvalidParameter(registration.Definition, method.Input, message.Parameters) is { } invalid)
+            {
+                await call.ErrorAsync(VarlinkErrors.InvalidParameter, new JsonObject { ["parameter"] = invalid }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Func<VarlinkCall, CancellationToken, Task>? handler = registration.FindHandler(methodName);
+            if (handler is null)
+            {
+                await call.ErrorAsync(VarlinkErrors.MethodNotImplemented, new JsonObject { ["method"] = message.Method }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await InvokeAsync(handler, call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VarlinkProtocolException) when (_connection.State == VarlinkConnectionState.Closed)
+        {
+            // The peer is gone; nothing left to tell it.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task InvokeAsync(Func<VarlinkCall, CancellationToken, Task> handler, VarlinkCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await handler(call, cancellationToken).ConfigureAwait(false);
+            if (!call.IsCompleted)
+            {
+                await call.ReplyAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (VarlinkErrorException e) when (!call.IsCompleted)
+        {
+            await call.ErrorAsync(e.Error, e.Parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (VarlinkProtocolException) when (_connection.State == VarlinkConnectionState.Closed)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A handler bug or an unexpected environment failure: answer with systemd's generic error and
+            // keep serving. The exception goes to the host's log, never to the peer.
+            _server.Log(VarlinkLogLevel.Error, $"{call.Method} failed", e);
+            if (!call.IsCompleted)
+            {
+                (int errno, string name) = ToErrno(e);
+                await call.ErrorAsync(VarlinkErrors.SystemError, new JsonObject { ["errno"] = errno, ["errnoName"] = name }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static (int Errno, string Name) ToErrno(Exception e) => e switch
+    {
+        UnauthorizedAccessException => (13, "EACCES"),
+        FileNotFoundException or DirectoryNotFoundException => (2, "ENOENT"),
+        NotSupportedException or NotImplementedException => (95, "EOPNOTSUPP"),
+        TimeoutException => (110, "ETIMEDOUT"),
+        OperationCanceledException => (125, "ECANCELED"),
+        ArgumentException => (22, "EINVAL"),
+        _ => (5, "EIO"),
+    };
+}
