@@ -49,6 +49,17 @@ internal static partial class LibC
         return (*(int*)(buffer + 20), *(int*)(buffer + 24));
     }
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int rename(string oldpath, string newpath);
+
+    /// <summary>rename(2): atomically replaces <paramref name="newPath"/>, never following symlinks
+    /// (unlike File.Move, which looks at a symlink's target).</summary>
+    public static void Rename(string oldPath, string newPath)
+    {
+        if (rename(oldPath, newPath) != 0)
+            throw Error("rename", newPath);
+    }
+
     /// <summary>link(2): a hard link <paramref name="newPath"/> to <paramref name="existing"/>.</summary>
     public static void Link(string existing, string newPath)
     {

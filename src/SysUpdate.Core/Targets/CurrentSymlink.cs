@@ -17,9 +17,9 @@ internal static class CurrentSymlink
         try
         {
             File.CreateSymbolicLink(temporary, relative);
-            File.Move(temporary, linkPath, overwrite: true);
+            Native.LibC.Rename(temporary, linkPath);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SysUpdateException)
         {
             if (new FileInfo(temporary).LinkTarget is not null)
                 File.Delete(temporary);

@@ -155,11 +155,11 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         {
             if (Directory.Exists(to) || File.Exists(to))
                 RemoveTree(to);
-            Directory.Move(from, to);
+            LibC.Rename(from, to);
         }
         else
         {
-            File.Move(from, to, overwrite: true);
+            LibC.Rename(from, to);
         }
         if (sync)
         {

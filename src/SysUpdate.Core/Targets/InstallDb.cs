@@ -33,7 +33,7 @@ internal static class InstallDb
             if (new FileInfo(temporary).LinkTarget is not null)
                 File.Delete(temporary);
             File.CreateSymbolicLink(temporary, value);
-            File.Move(temporary, link, overwrite: true);
+            Native.LibC.Rename(temporary, link);
         }
     }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using SysUpdate.Cli.Commands;
+using SysUpdate.Cli.Commands.CheckNew;
+using SysUpdate.Cli.Commands.Components;
+using SysUpdate.Cli.Commands.Features;
+using SysUpdate.Cli.Commands.List;
+using SysUpdate.Cli.Commands.Pending;
+using SysUpdate.Cli.Commands.Update;
+using SysUpdate.Cli.Commands.Vacuum;
+using SysUpdate.Core;
+using SysUpdate.Varlink;
+
+namespace SysUpdate.Cli;
+
+/// <summary>
+/// The <c>sysupdate</c> command line: builds the root command with every verb and the shared
+/// options, and runs a verb with the one error policy: a <see cref="SysUpdateException"/> is one line
+/// on stderr and exit 1; cancellation (SIGINT/SIGTERM) exits 130; anything else is a bug and keeps
+/// its stack trace.
+/// </summary>
+internal sealed class CliApp(TextWriter output, TextWriter error)
+{
+    public CommonOptions Options { get; } = new();
+
+    public RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("Update OS images (a drop-in for systemd-sysupdate).");
+        foreach (var option in Options.All)
+            root.Add(option);
+        root.Add(ListCommand.Create(this));
+        root.Add(FeaturesCommand.Create(this));
+        root.Add(EnableFeatureCommand.Create(this, enable: true));
+        root.Add(EnableFeatureCommand.Create(this, enable: false));
+        root.Add(CheckNewCommand.Create(this));
+        root.Add(UpdateCommand.CreateUpdate(this));
+        root.Add(UpdateCommand.CreateAcquire(this));
+        root.Add(VacuumCommand.Create(this));
+        root.Add(CleanupCommand.Create(this));
+        root.Add(PendingCommand.Create(this, "pending"));
+        root.Add(PendingCommand.Create(this, "reboot"));
+        root.Add(ComponentsCommand.Create(this));
+        // No verb means "list", as upstream.
+        root.SetAction((parse, ct) => RunAsync(parse, ct, (cli, token) => ListCommand.ExecuteAsync(cli, null, token)));
+        return root;
+    }
+
+    public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<CliInvocation, CancellationToken, Task<int>> body)
+    {
+        try
+        {
+            var cli = new CliInvocation(parse, Options, output, error);
+            return await body(cli, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SysUpdateException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (VarlinkException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Operation cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+        finally
+        {
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

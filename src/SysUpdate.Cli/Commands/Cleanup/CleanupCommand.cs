@@ -1,0 +1,61 @@
+using System.CommandLine;
+using SysUpdate.Core;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Planning;
+using SysUpdate.Core.Targets;
+
+namespace SysUpdate.Cli.Commands;
+
+/// <summary><c>cleanup</c>: removes files installed by transfers that no longer exist or no longer claim them.</summary>
+internal static class CleanupCommand
+{
+    public static Command Create(CliApp app)
+    {
+        var command = new Command("cleanup", "Clean up orphaned files");
+        command.SetAction((parse, ct) => app.RunAsync(parse, ct, ExecuteAsync));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliInvocation cli, CancellationToken cancellationToken)
+    {
+        if (cli.Options.Cleanup == false)
+            throw CliInvocation.Fail("Invocation of 'cleanup' with --cleanup=no is contradictory, refusing.");
+        cli.RequireNoFeatureSelection("cleanup");
+        if (cli.ComponentSelect == SelectMode.Suggested)
+            throw CliInvocation.Fail("--component-suggested currently not supported for 'cleanup'.", "EOPNOTSUPP");
+
+        var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
+        RunForContext(context);
+        if (cli.ComponentSelect == SelectMode.All)
+        {
+            string varLib = Path.Combine(cli.Options.Root, "var/lib/systemd/sysupdate");
+            var components = Directory.Exists(varLib)
+                ? Directory.EnumerateDirectories(varLib, "installdb.*").Select(d => Path.GetFileName(d)["installdb.".Length..]).Order(StringComparer.Ordinal).ToList()
+                : [];
+            foreach (var component in components)
+            {
+                var componentContext = await UpdateContext.LoadOfflineAsync(cli.WithComponent(component).Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
+                RunForContext(componentContext);
+            }
+        }
+        return 0;
+    }
+
+    public static void RunForContext(UpdateContext context)
+    {
+        string root = context.Options.Root;
+        var owners = context.Transfers
+            .Where(t => t.Definition.Target.Type.IsFileSystem())
+            .Select(t => (WithoutRoot(root, t.Target.Location), (IReadOnlyList<Core.Versions.MatchPattern>)t.Definition.Target.Patterns))
+            .ToList();
+        InstallDbCleanup.Run(root, context.Component, owners, context.Logger);
+    }
+
+    public static Task RunForContextlessAsync(CliInvocation cli)
+    {
+        InstallDbCleanup.Run(cli.Options.Root, cli.Options.Component, [], cli.Logger);
+        return Task.CompletedTask;
+    }
+
+    private static string WithoutRoot(string root, string path) => root == "/" ? path : "/" + Path.GetRelativePath(root, path);
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using SysUpdate.Core;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Planning;
+
+namespace SysUpdate.Cli.Commands.Features;
+
+/// <summary><c>enable-feature</c> / <c>disable-feature</c> <c>FEATURE…</c> (or <c>-a</c>/<c>-s</c>):
+/// writes the <c>50-systemd-sysupdate-enabled.conf</c> drop-in below /etc.</summary>
+internal static class EnableFeatureCommand
+{
+    public const string DropInName = "50-systemd-sysupdate-enabled.conf";
+
+    public static Command Create(CliApp app, bool enable)
+    {
+        string verb = enable ? "enable-feature" : "disable-feature";
+        var names = new Argument<string[]>("FEATURE") { Arity = ArgumentArity.ZeroOrMore, Description = "Features to " + (enable ? "enable" : "disable") };
+        var command = new Command(verb, enable ? "Enable optional feature" : "Disable optional feature") { names };
+        command.SetAction((parse, ct) => app.RunAsync(parse, ct, (cli, token) => ExecuteAsync(cli, verb, enable, parse.GetValue(names) ?? [], token)));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliInvocation cli, string verb, bool enable, string[] names, CancellationToken cancellationToken)
+    {
+        if (cli.ComponentSelect == SelectMode.Suggested)
+            throw CliInvocation.Fail($"--component-suggested is not supported for '{verb}'.");
+        if (cli.Options.DefinitionsDirectory is not null)
+            throw CliInvocation.Fail($"The --definitions= switch may not be combined with '{verb}'.");
+        if (names.Length > 0 && cli.FeatureSelect == SelectMode.Explicit)
+        {
+            foreach (var n in names)
+            {
+                if (!DefinitionFile.IsValidName(n) || n.Contains('/', StringComparison.Ordinal))
+                    throw CliInvocation.Fail($"Feature name invalid: {n}");
+            }
+        }
+        else if (!(names.Length == 0 && cli.FeatureSelect != SelectMode.Explicit))
+            throw CliInvocation.Fail("Either specify features as positional parameter or via --feature-all/--feature-suggested, not both.");
+
+        var failures = new List<string>();
+        var contexts = new List<CliInvocation> { cli };
+        if (cli.ComponentSelect == SelectMode.All)
+        {
+            bool hasDefault = DefinitionLoader.Load(new DefinitionOptions { Root = cli.Options.Root }, new HostIdentity(cli.Options.Root)).Transfers.Count > 0;
+            contexts = DefinitionLoader.EnumerateComponents(cli.Options.Root).Select(c => cli.WithComponent(c)).ToList();
+            if (hasDefault)
+                contexts.Insert(0, cli.WithComponent(null));
+        }
+        foreach (var c in contexts)
+        {
+            var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.None, c.Logger, cancellationToken).ConfigureAwait(false);
+            failures.AddRange(Apply(c, context, verb, enable, names));
+        }
+        if (failures.Count > 0)
+        {
+            foreach (var f in failures.SkipLast(1))
+                cli.Error.WriteLine(f);
+            throw CliInvocation.Fail(failures[^1], "ENOENT");
+        }
+        return 0;
+    }
+
+    private static List<string> Apply(CliInvocation cli, UpdateContext context, string verb, bool enable, string[] names)
+    {
+        var features = context.Definitions.Features;
+        var selected = cli.FeatureSelect switch
+        {
+            SelectMode.All => features.Select(f => f.Id).ToList(),
+            SelectMode.Suggested => features.Where(f => SuggestConditions.Evaluate(f.Suggest, f.SuggestConditions, context.Host)).Select(f => f.Id).ToList(),
+            _ => names.ToList(),
+        };
+        string component = context.Component ?? "<default>";
+        string dropInRoot = Path.Combine(cli.Options.Root, "etc", context.Component is null ? "sysupdate.d" : $"sysupdate.{context.Component}.d");
+        var failures = new List<string>();
+        foreach (var name in selected)
+        {
+            if (context.Definitions.FindFeature(name) is null)
+            {
+                failures.Add($"Optional feature not found in component '{component}': {name}");
+                continue;
+            }
+            string dir = Path.Combine(dropInRoot, name + ".feature.d");
+            Directory.CreateDirectory(dir);
+            string path = Path.Combine(dir, DropInName);
+            string temporary = path + ".tmp";
+            File.WriteAllText(temporary, $"# Generated via 'systemd-sysupdate {verb}'\n\n[Feature]\nEnabled={(enable ? "yes" : "no")}\n");
+            File.Move(temporary, path, overwrite: true);
+            SysUpdateLog.Info(cli.Logger, $"Feature '{name}' {(enable ? "enabled" : "disabled")}.");
+        }
+        return failures;
+    }
+}

@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using SysUpdate.Cli.Output;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Planning;
+
+namespace SysUpdate.Cli.Commands.List;
+
+/// <summary><c>list [VERSION]</c>: installed and available versions, or one version in detail.</summary>
+internal static class ListCommand
+{
+    public static readonly Argument<string?> Version = new("VERSION") { Arity = ArgumentArity.ZeroOrOne, Description = "Show details of this version" };
+
+    public static Command Create(CliApp app)
+    {
+        var command = new Command("list", "Show installed and available versions") { Version };
+        command.SetAction((parse, ct) => app.RunAsync(parse, ct, (cli, token) => ExecuteAsync(cli, parse.GetValue(Version), token)));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(CliInvocation cli, string? version, CancellationToken cancellationToken)
+    {
+        cli.RequireNoFeatureSelection("list");
+        cli.RequireNoComponentSelection("list");
+        var context = await UpdateContext.LoadOnlineAsync(cli.Options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers,
+            cli.Logger, cancellationToken).ConfigureAwait(false);
+
+        if (version is not null)
+            return ShowVersion(cli, context, version);
+
+        if (cli.Json == JsonMode.Off)
+        {
+            var table = new TextTable("", "version", "installed", "available", "assessment");
+            table.AlignRight(0);
+            foreach (var set in context.Plan.UpdateSets)
+            {
+                table.AddRow(set.Flags.ToGlyph(), set.Version, set.Has(UpdateSetFlags.Installed) ? "✓" : " ",
+                    set.Has(UpdateSetFlags.Available) ? "✓" : " ", set.Flags.ToAssessment());
+            }
+            if (table.RowCount == 0)
+                cli.Logger.Info_NoVersions();
+            else
+                table.Write(cli.Output, cli.Legend);
+            return 0;
+        }
+
+        var current = context.Plan.UpdateSets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
+        var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
+        JsonOutput.Write(cli.Output, cli.Json, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNullableString(current is not null && current.Has(UpdateSetFlags.Pending) ? "current+pending" : "current", current?.Version);
+            w.WriteStringArray("all", context.Plan.UpdateSets.Select(s => s.Version));
+            w.WriteStringArray("appstreamUrls", appstream);
+            w.WriteEndObject();
+        });
+        return 0;
+    }
+
+    private static int ShowVersion(CliInvocation cli, UpdateContext context, string version)
+    {
+        var set = context.Plan.Find(version) ?? throw CliInvocation.Fail($"Update '{version}' not found.", "ENOENT");
+        var flags = set.Flags;
+        var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
+            .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
+
+        var rows = new List<VersionRow>();
+        for (int i = 0; i < set.Instances.Count; i++)
+        {
+            if (set.Instances[i] is { } instance)
+                rows.Add(VersionRow.From(context.Transfers[i], instance));
+        }
+
+        if (cli.Json != JsonMode.Off)
+        {
+            JsonOutput.Write(cli.Output, cli.Json, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("version", set.Version);
+                w.WriteBoolean("newest", flags.HasFlag(UpdateSetFlags.Newest));
+                w.WriteBoolean("available", flags.HasFlag(UpdateSetFlags.Available));
+                w.WriteBoolean("installed", flags.HasFlag(UpdateSetFlags.Installed));
+                w.WriteBoolean("partial", flags.HasFlag(UpdateSetFlags.Partial));
+                w.WriteBoolean("pending", flags.HasFlag(UpdateSetFlags.Pending));
+                w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
+                w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
+                w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
+                w.WriteStringArray("changelogUrls", changelogs);
+                w.WriteStartArray("contents");
+                foreach (var row in rows)
+                    row.WriteJson(w);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            return 0;
+        }
+
+        bool installed = flags.HasFlag(UpdateSetFlags.Installed);
+        var o = cli.Output;
+        o.WriteLine($"{flags.ToGlyph()} Version: {set.Version}");
+        o.WriteLine($"    State: {flags.ToAssessment()}");
+        o.WriteLine("Installed: " + YesNo(installed)
+            + (set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest) ? " (newest)" : "")
+            + (flags.HasFlag(UpdateSetFlags.Incomplete) ? " (incomplete)" : "")
+            + (set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Pending) ? " (pending)" : "")
+            + (set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Partial) ? " (partial)" : ""));
+        o.WriteLine("Available: " + YesNo(flags.HasFlag(UpdateSetFlags.Available))
+            + ((flags & (UpdateSetFlags.Installed | UpdateSetFlags.Available | UpdateSetFlags.Newest)) == (UpdateSetFlags.Available | UpdateSetFlags.Newest) ? " (newest)" : ""));
+        o.WriteLine("Protected: " + YesNo(set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Protected)));
+        o.WriteLine(" Obsolete: " + YesNo(flags.HasFlag(UpdateSetFlags.Obsolete)));
+        foreach (var url in changelogs)
+            o.WriteLine($"ChangeLog: {url}");
+        o.WriteLine();
+
+        var table = new TextTable("type", "path", "ptuuid", "ptflags", "mtime", "mode", "size", "tries-done", "tries-left", "noauto", "ro", "growfs", "sha256");
+        table.AlignRight(3, 4, 5, 6, 7, 8);
+        foreach (var row in rows)
+            table.AddRow(row.Cells());
+        bool partitions = context.Transfers.Any(t => t.Definition.Target.Type == ResourceType.Partition) && rows.Any(r => r.Metadata.PartitionUuid is not null || r.Metadata.PartitionFlags is not null);
+        bool fs = context.Transfers.Any(t => t.Definition.Target.Type.IsFileSystem()) && rows.Any(r => r.Metadata.MtimeMicroseconds is not null || r.Metadata.Mode is not null);
+        if (!partitions)
+            table.Hide(2, 3);
+        if (!fs)
+            table.Hide(4, 5);
+        if (!rows.Any(r => r.Metadata.Size is not null))
+            table.Hide(6);
+        if (!rows.Any(r => r.Metadata.TriesDone is not null || r.Metadata.TriesLeft is not null))
+            table.Hide(7, 8);
+        if (!rows.Any(r => r.Metadata.NoAuto is not null))
+            table.Hide(9);
+        if (!rows.Any(r => r.Metadata.ReadOnly is not null))
+            table.Hide(10);
+        if (!rows.Any(r => r.Metadata.GrowFileSystem is not null))
+            table.Hide(11);
+        if (!rows.Any(r => r.Metadata.Sha256 is not null))
+            table.Hide(12);
+        table.Write(o, cli.Legend);
+        return 0;
+    }
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+
+    private static void Info_NoVersions(this Microsoft.Extensions.Logging.ILogger logger) => Core.SysUpdateLog.Info(logger, "No versions found.");
+
+    private sealed record VersionRow(string Type, string Path, Core.Versions.InstanceMetadata Metadata)
+    {
+        public static VersionRow From(TransferRuntime transfer, Instance instance)
+        {
+            bool isTarget = transfer.TargetInstances.Contains(instance);
+            var type = isTarget ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
+            return new VersionRow(type.ToConfigString(), instance.Path, instance.Metadata);
+        }
+
+        public string?[] Cells()
+        {
+            var m = Metadata;
+            return
+            [
+                Type, Path, m.PartitionUuid?.ToString("D"), m.PartitionFlags?.ToString("x", CultureInfo.InvariantCulture),
+                m.MtimeMicroseconds is { } t ? DateTimeOffset.FromUnixTimeMilliseconds((long)(t / 1000)).UtcDateTime.ToString("ddd yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : null,
+                m.Mode is { } mode ? Convert.ToString(mode, 8).PadLeft(4, '0') : null,
+                m.Size is { } size ? FormatSize(size) : null,
+                m.TriesDone?.ToString(CultureInfo.InvariantCulture), m.TriesLeft?.ToString(CultureInfo.InvariantCulture),
+                Bool(m.NoAuto), Bool(m.ReadOnly), Bool(m.GrowFileSystem), m.Sha256,
+            ];
+        }
+
+        public void WriteJson(System.Text.Json.Utf8JsonWriter w)
+        {
+            var m = Metadata;
+            w.WriteStartObject();
+            w.WriteString("type", Type);
+            w.WriteString("path", Path);
+            if (m.PartitionUuid is { } u) w.WriteString("ptuuid", u.ToString("D")); else w.WriteNull("ptuuid");
+            if (m.PartitionFlags is { } f) w.WriteNumber("ptflags", f); else w.WriteNull("ptflags");
+            if (m.MtimeMicroseconds is { } t) w.WriteNumber("mtime", t); else w.WriteNull("mtime");
+            if (m.Mode is { } mode) w.WriteNumber("mode", mode); else w.WriteNull("mode");
+            if (m.Size is { } size) w.WriteNumber("size", size); else w.WriteNull("size");
+            if (m.TriesDone is { } d) w.WriteNumber("tries-done", d); else w.WriteNull("tries-done");
+            if (m.TriesLeft is { } l) w.WriteNumber("tries-left", l); else w.WriteNull("tries-left");
+            if (m.NoAuto is { } a) w.WriteBoolean("noauto", a); else w.WriteNull("noauto");
+            if (m.ReadOnly is { } r) w.WriteBoolean("ro", r); else w.WriteNull("ro");
+            if (m.GrowFileSystem is { } g) w.WriteBoolean("growfs", g); else w.WriteNull("growfs");
+            if (m.Sha256 is { } h) w.WriteString("sha256", h); else w.WriteNull("sha256");
+            w.WriteEndObject();
+        }
+
+        private static string? Bool(bool? value) => value is null ? null : value.Value ? "yes" : "no";
+
+        private static string FormatSize(ulong bytes)
+        {
+            string[] units = ["B", "K", "M", "G", "T", "P"];
+            double value = bytes;
+            int unit = 0;
+            while (value >= 1024 && unit < units.Length - 1)
+            {
+                value /= 1024;
+                unit++;
+            }
+            return unit == 0 ? $"{bytes}B" : value.ToString("0.#", CultureInfo.InvariantCulture) + units[unit];
+        }
+    }
+}

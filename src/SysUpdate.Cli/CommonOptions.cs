@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using SysUpdate.Cli.Output;
+using SysUpdate.Core.Config;
+
+namespace SysUpdate.Cli;
+
+/// <summary>The options every verb accepts, spelled as systemd-sysupdate spells them.</summary>
+internal sealed class CommonOptions
+{
+    public readonly Option<string?> Component = new("--component", "-C") { Description = "Select component to update", Recursive = true };
+    public readonly Option<bool> ComponentAll = new("--component-all", "-A") { Description = "Select all components", Recursive = true };
+    public readonly Option<bool> ComponentSuggested = new("--component-suggested", "-S") { Description = "Select all suggested components", Recursive = true };
+    public readonly Option<bool> FeatureAll = new("--feature-all", "-a") { Description = "Select all features", Recursive = true };
+    public readonly Option<bool> FeatureSuggested = new("--feature-suggested", "-s") { Description = "Select all suggested features", Recursive = true };
+    public readonly Option<string?> Definitions = new("--definitions") { Description = "Find transfer definitions in specified directory", HelpName = "DIR", Recursive = true };
+    public readonly Option<string?> Root = new("--root") { Description = "Operate on an alternate filesystem root", HelpName = "PATH", Recursive = true };
+    public readonly Option<string?> Image = new("--image") { Description = "Operate on disk image as filesystem root (not supported: mount it and use --root=)", HelpName = "PATH", Recursive = true };
+    public readonly Option<string?> ImagePolicy = new("--image-policy") { Description = "Specify disk image dissection policy", HelpName = "POLICY", Recursive = true };
+    public readonly Option<string?> TransferSource = new("--transfer-source") { Description = "Specify the directory to transfer sources from", HelpName = "PATH", Recursive = true };
+    public readonly Option<ulong?> InstancesMax = new("--instances-max", "-m") { Description = "How many instances to maintain", HelpName = "INT", Recursive = true };
+    public readonly Option<bool?> Sync = BooleanOption("--sync", "Controls whether to sync data to disk");
+    public readonly Option<bool?> Verify = BooleanOption("--verify", "Force signature verification on or off");
+    public readonly Option<bool> Reboot = new("--reboot") { Description = "Reboot after updating to newer version", Recursive = true };
+    public readonly Option<bool> Offline = new("--offline") { Description = "Do not fetch metadata from the network", Recursive = true };
+    public readonly Option<bool?> Cleanup = BooleanOption("--cleanup", "Clean up orphaned files after completing update");
+    public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
+    public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
+    public readonly Option<JsonMode> Json = new("--json")
+    {
+        Description = "Generate JSON output (pretty, short, off)",
+        HelpName = "pretty|short|off",
+        Recursive = true,
+        CustomParser = ParseJson,
+        DefaultValueFactory = _ => JsonMode.Off,
+    };
+
+    public IEnumerable<Option> All =>
+    [
+        Component, ComponentAll, ComponentSuggested, FeatureAll, FeatureSuggested, Definitions, Root, Image, ImagePolicy,
+        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, NoPager, NoLegend, Json,
+    ];
+
+    private static Option<bool?> BooleanOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "BOOL",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (ConfigValues.TryParseBoolean(text, out bool value))
+                return value;
+            result.AddError($"Failed to parse {name}= argument: {text}");
+            return null;
+        },
+    };
+
+    private static JsonMode ParseJson(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        switch (text)
+        {
+            case "pretty":
+                return JsonMode.Pretty;
+            case "short":
+                return JsonMode.Short;
+            case "off":
+                return JsonMode.Off;
+            default:
+                result.AddError($"Unknown argument to --json= switch: {text} (expected pretty, short or off)");
+                return JsonMode.Off;
+        }
+    }
+}
