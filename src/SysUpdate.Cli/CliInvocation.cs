@@ -62,10 +62,10 @@ internal sealed class CliInvocation
             Component = component,
             TransferSource = parse.GetValue(o.TransferSource) is { } ts ? Path.GetFullPath(ts) : null,
             InstancesMax = parse.GetValue(o.InstancesMax),
-            Sync = parse.GetValue(o.Sync) ?? true,
-            Verify = parse.GetValue(o.Verify),
+            Sync = CommonOptions.GetBoolean(parse, o.Sync) ?? true,
+            Verify = CommonOptions.GetBoolean(parse, o.Verify),
             Offline = parse.GetValue(o.Offline),
-            Cleanup = parse.GetValue(o.Cleanup),
+            Cleanup = CommonOptions.GetBoolean(parse, o.Cleanup),
             Reboot = reboot,
         };
     }

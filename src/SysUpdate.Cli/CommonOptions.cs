@@ -19,11 +19,11 @@ internal sealed class CommonOptions
     public readonly Option<string?> ImagePolicy = new("--image-policy") { Description = "Specify disk image dissection policy", HelpName = "POLICY", Recursive = true };
     public readonly Option<string?> TransferSource = new("--transfer-source") { Description = "Specify the directory to transfer sources from", HelpName = "PATH", Recursive = true };
     public readonly Option<ulong?> InstancesMax = new("--instances-max", "-m") { Description = "How many instances to maintain", HelpName = "INT", Recursive = true };
-    public readonly Option<bool?> Sync = BooleanOption("--sync", "Controls whether to sync data to disk");
-    public readonly Option<bool?> Verify = BooleanOption("--verify", "Force signature verification on or off");
+    public readonly Option<string?> Sync = BooleanOption("--sync", "Controls whether to sync data to disk");
+    public readonly Option<string?> Verify = BooleanOption("--verify", "Force signature verification on or off");
     public readonly Option<bool> Reboot = new("--reboot") { Description = "Reboot after updating to newer version", Recursive = true };
     public readonly Option<bool> Offline = new("--offline") { Description = "Do not fetch metadata from the network", Recursive = true };
-    public readonly Option<bool?> Cleanup = BooleanOption("--cleanup", "Clean up orphaned files after completing update");
+    public readonly Option<string?> Cleanup = BooleanOption("--cleanup", "Clean up orphaned files after completing update");
     public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
     public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
     public readonly Option<JsonMode> Json = new("--json")
@@ -41,20 +41,23 @@ internal sealed class CommonOptions
         TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, NoPager, NoLegend, Json,
     ];
 
-    private static Option<bool?> BooleanOption(string name, string description) => new(name)
+    // A string option parsed by us: System.CommandLine's bool options only take true/false, and
+    // systemd accepts yes/no/1/0/on/off too.
+    private static Option<string?> BooleanOption(string name, string description)
     {
-        Description = description,
-        HelpName = "BOOL",
-        Recursive = true,
-        CustomParser = result =>
+        var option = new Option<string?>(name) { Description = description, HelpName = "BOOL", Recursive = true, Arity = ArgumentArity.ExactlyOne };
+        option.Validators.Add(result =>
         {
             string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (ConfigValues.TryParseBoolean(text, out bool value))
-                return value;
-            result.AddError($"Failed to parse {name}= argument: {text}");
-            return null;
-        },
-    };
+            if (!ConfigValues.TryParseBoolean(text, out _))
+                result.AddError($"Failed to parse {name}= argument: {text}");
+        });
+        return option;
+    }
+
+    /// <summary>The value of a boolean option, or null when not given.</summary>
+    public static bool? GetBoolean(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text && ConfigValues.TryParseBoolean(text, out bool value) ? value : null;
 
     private static JsonMode ParseJson(ArgumentResult result)
     {
