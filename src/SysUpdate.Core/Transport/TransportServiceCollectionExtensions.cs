@@ -33,6 +33,10 @@ internal static class TransportServiceCollectionExtensions
                 AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = options.PooledConnectionLifetime,
                 UseCookies = false,
+
+                // An abandoned body (stalled or unwanted download) closes its connection at once
+                // instead of being drained for reuse, which would block on a stalled server.
+                MaxResponseDrainSize = 0,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();

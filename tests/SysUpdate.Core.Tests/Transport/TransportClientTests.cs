@@ -394,4 +394,55 @@ public sealed class TransportClientTests : IAsyncLifetime
 
         Assert.Equal(TransportError.UnsupportedScheme, ex.Error);
     }
+
+    [Fact]
+    public async Task Read_SyncOnStalledServer_ThrowsTimeout()
+    {
+        ServedFile file = _server.Serve("/f", RandomBytes(64 * 1024, 8));
+        file.StallAfterBytes = 16 * 1024;
+        using var factory = new HttpTransportFactory(StallOptions);
+        await using DownloadStream stream = await factory.CreateClient().OpenDownloadAsync(_server.Url("/f"), 0, null);
+        byte[] buffer = new byte[4096];
+        var clock = Stopwatch.StartNew();
+
+        var ex = await Task.Run(() => Assert.Throws<TransportException>(() =>
+        {
+            while (stream.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+        }));
+
+        Assert.Equal(TransportError.Timeout, ex.Error);
+        Assert.Equal(16 * 1024, stream.BytesRead);
+        Assert.InRange(clock.Elapsed, StallOptions.ReadTimeout, TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
+    public async Task ReadAsync_CancelledByCaller_ThrowsOperationCanceledNotTransportError()
+    {
+        ServedFile file = _server.Serve("/f", RandomBytes(64 * 1024, 9));
+        file.StallAfterBytes = 16 * 1024;
+        await using DownloadStream stream = await Client().OpenDownloadAsync(_server.Url("/f"), 0, null);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        byte[] buffer = new byte[4096];
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            while (await stream.ReadAsync(buffer, cancel.Token) > 0)
+            {
+            }
+        });
+    }
+
+    [Fact]
+    public async Task GetSmallFileAsync_CancelledWhileWaitingForHeaders_ThrowsOperationCanceled()
+    {
+        ServedFile file = _server.Serve("/f", [1]);
+        file.HeaderDelay = TimeSpan.FromSeconds(5);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client().GetSmallFileAsync(_server.Url("/f"), 1024, cancel.Token));
+
+        Assert.Equal(1, _server.RequestCount("/f"));
+    }
 }
