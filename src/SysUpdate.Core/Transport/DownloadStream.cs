@@ -92,6 +92,11 @@ internal sealed class DownloadStream : Stream
         }
 
         buffer = Limit(buffer);
+        if (buffer.IsEmpty)
+        {
+            return Account(0); // All announced bytes arrived; a zero-byte read could wait for data.
+        }
+
         int read;
         if (!_isNetwork)
         {

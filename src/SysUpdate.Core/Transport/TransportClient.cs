@@ -71,7 +71,7 @@ internal sealed partial class TransportClient
                     ? ex.Message
                     : string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)args.Outcome.Result!.StatusCode}");
                 Uri? url = args.Outcome.Result?.RequestMessage?.RequestUri ?? (args.Outcome.Exception as TransportException)?.Url;
-                TransportLog.Retrying(_logger, url?.ToString() ?? "?", args.AttemptNumber + 1, _options.RetryCount, args.RetryDelay, reason);
+                TransportLog.Retrying(_logger, url is null ? "?" : TransportException.Display(url), args.AttemptNumber + 1, _options.RetryCount, args.RetryDelay, reason);
                 args.Outcome.Result?.Dispose();
                 return ValueTask.CompletedTask;
             },

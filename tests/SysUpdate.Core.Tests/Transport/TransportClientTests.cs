@@ -445,4 +445,26 @@ public sealed class TransportClientTests : IAsyncLifetime
 
         Assert.Equal(1, _server.RequestCount("/f"));
     }
+
+    [Fact]
+    public async Task OpenDownloadAsync_WeakETagValidator_StartsOverWithoutRange()
+    {
+        byte[] content = RandomBytes(1000, 10);
+        _server.Serve("/f", content);
+
+        await using DownloadStream stream = await Client().OpenDownloadAsync(_server.Url("/f"), 500, "W/\"weak\"");
+        (byte[] data, _) = await DrainAsync(stream);
+
+        Assert.Equal(0, stream.Offset);
+        Assert.Equal(content, data);
+        Assert.Null(Assert.Single(_server.Requests("/f")).Range);
+    }
+
+    [Fact]
+    public void TransportException_UrlWithPassword_IsNotShown()
+    {
+        var ex = new TransportException(new Uri("https://user:secret@example.org/v/SHA256SUMS"), TransportError.HttpStatus, "HTTP 404 Not Found");
+
+        Assert.Equal("https://example.org/v/SHA256SUMS: HTTP 404 Not Found", ex.Message);
+    }
 }
