@@ -1,0 +1,310 @@
+using System.Globalization;
+
+namespace SysUpdate.Core.Transport;
+
+/// <summary>
+/// The body of one download, read-only and forward-only, starting at <see cref="Offset"/> of the
+/// resource. Each read must make progress within the read timeout, and at the end the number of
+/// bytes received must equal the announced length; both failures throw
+/// <see cref="TransportException"/> (<see cref="TransportError.Timeout"/> or
+/// <see cref="TransportError.Truncated"/>), after which the caller may resume at
+/// <see cref="Offset"/> + <see cref="BytesRead"/>. Disposing closes the connection.
+/// </summary>
+internal sealed class DownloadStream : Stream
+{
+    private readonly Stream _body;
+    private readonly IDisposable? _owner;
+    private readonly TimeSpan _readTimeout;
+    private readonly bool _isNetwork;
+    private CancellationTokenSource? _timer;
+    private bool _disposed;
+
+    internal DownloadStream(
+        Uri url,
+        Stream body,
+        IDisposable? owner,
+        long offset,
+        long? contentLength,
+        long? totalLength,
+        string? validator,
+        TimeSpan readTimeout,
+        bool isNetwork)
+    {
+        Url = url;
+        _body = body;
+        _owner = owner;
+        Offset = offset;
+        ContentLength = contentLength;
+        TotalLength = totalLength;
+        Validator = validator;
+        _readTimeout = readTimeout;
+        _isNetwork = isNetwork;
+    }
+
+    /// <summary>The URL requested.</summary>
+    public Uri Url { get; }
+
+    /// <summary>
+    /// Where in the resource this body starts: the requested resume offset when the server honoured
+    /// the range, else 0 (the caller must then discard its partial data and start over).
+    /// </summary>
+    public long Offset { get; }
+
+    /// <summary>True when the body continues an earlier partial download (<see cref="Offset"/> &gt; 0).</summary>
+    public bool Resumed => Offset > 0;
+
+    /// <summary>Bytes this stream will deliver (Content-Length), if announced.</summary>
+    public long? ContentLength { get; }
+
+    /// <summary>Length of the whole resource (Content-Length of a 200, total of Content-Range), if known.</summary>
+    public long? TotalLength { get; }
+
+    /// <summary>
+    /// What to pass as <c>ifRange</c> when resuming this download later: the strong ETag, else the
+    /// Last-Modified date (RFC 1123); null when the server sent neither.
+    /// </summary>
+    public string? Validator { get; }
+
+    /// <summary>Bytes delivered so far by this stream.</summary>
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => !_disposed;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        buffer = Limit(buffer);
+        if (buffer.IsEmpty)
+        {
+            return Account(0); // All announced bytes arrived; a zero-byte read could wait for data.
+        }
+
+        int read;
+        if (!_isNetwork)
+        {
+            try
+            {
+                read = await _body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw ReadError(ex);
+            }
+
+            return Account(read);
+        }
+
+        CancellationTokenSource timer = ArmTimer();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            read = await _body.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
+        {
+            throw Stalled(ex);
+        }
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw timer.IsCancellationRequested ? Stalled(ex) : ConnectionLost(ex);
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ConnectionLost(ex);
+        }
+
+        DisarmTimer(timer);
+        return Account(read);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (ContentLength is long length && length - BytesRead < buffer.Length)
+        {
+            buffer = buffer[..(int)Math.Max(0, length - BytesRead)];
+            if (buffer.IsEmpty)
+            {
+                return Account(0);
+            }
+        }
+
+        int read;
+        if (!_isNetwork)
+        {
+            try
+            {
+                read = _body.Read(buffer);
+            }
+            catch (IOException ex)
+            {
+                throw ReadError(ex);
+            }
+
+            return Account(read);
+        }
+
+        // A blocking read cannot be cancelled: when the timer fires, closing the connection ends it.
+        CancellationTokenSource timer = ArmTimer();
+        using (timer.Token.Register(static state => ((IDisposable)state!).Dispose(), (IDisposable?)_owner ?? _body))
+        {
+            try
+            {
+                read = _body.Read(buffer);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                throw timer.IsCancellationRequested ? Stalled(ex) : ConnectionLost(ex);
+            }
+        }
+
+        DisarmTimer(timer);
+        return Account(read);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _body.Dispose();
+            _owner?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            await _body.DisposeAsync().ConfigureAwait(false);
+            _owner?.Dispose();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Memory<byte> Limit(Memory<byte> buffer)
+    {
+        // Never ask for more than announced: a server sending extra bytes must not grow the result.
+        if (ContentLength is long length && length - BytesRead < buffer.Length)
+        {
+            return buffer[..(int)Math.Max(0, length - BytesRead)];
+        }
+
+        return buffer;
+    }
+
+    private int Account(int read)
+    {
+        BytesRead += read;
+        if (read == 0 && ContentLength is long length && BytesRead < length)
+        {
+            if (!_isNetwork)
+            {
+                throw new TransportException(Url, TransportError.LocalFile,
+                    string.Create(CultureInfo.InvariantCulture, $"file ended after {Progress()}; it changed while being read"));
+            }
+
+            throw new TransportException(Url, TransportError.Truncated,
+                string.Create(CultureInfo.InvariantCulture, $"connection closed after {Progress()}; the download can be resumed"))
+            {
+                IsTransient = true,
+            };
+        }
+
+        return read;
+    }
+
+    private CancellationTokenSource ArmTimer()
+    {
+        _timer ??= new CancellationTokenSource();
+        _timer.CancelAfter(_readTimeout);
+        return _timer;
+    }
+
+    private void DisarmTimer(CancellationTokenSource timer)
+    {
+        if (!timer.TryReset())
+        {
+            // It fired just as the read completed; the next read needs a fresh one.
+            timer.Dispose();
+            _timer = null;
+        }
+    }
+
+    private TransportException Stalled(Exception inner) =>
+        new(Url, TransportError.Timeout,
+            string.Create(CultureInfo.InvariantCulture,
+                $"no data for {_readTimeout.TotalSeconds:0.###} s after {Progress()}; the server stalled, the download can be resumed"),
+            inner)
+        {
+            IsTransient = true,
+        };
+
+    private TransportException ConnectionLost(Exception inner) =>
+        new(Url, TransportError.Truncated,
+            string.Create(CultureInfo.InvariantCulture,
+                $"connection closed after {Progress()} ({OneLine(inner.Message)}); the download can be resumed"),
+            inner)
+        {
+            IsTransient = true,
+        };
+
+    private TransportException ReadError(IOException inner) =>
+        new(Url, TransportError.LocalFile,
+            string.Create(CultureInfo.InvariantCulture, $"read error after {Progress()}: {OneLine(inner.Message)}"),
+            inner);
+
+    private string Progress() => ContentLength is long length
+        ? string.Create(CultureInfo.InvariantCulture, $"{BytesRead} of {length} bytes")
+        : string.Create(CultureInfo.InvariantCulture, $"{BytesRead} bytes");
+
+    internal static string OneLine(string text)
+    {
+        string line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
+}

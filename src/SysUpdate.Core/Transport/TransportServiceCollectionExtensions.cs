@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SysUpdate.Core.Transport;
+
+/// <summary>Registers the HTTP client <see cref="TransportClient"/> uses.</summary>
+internal static class TransportServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the named client <see cref="TransportClient.HttpClientName"/>: a
+    /// <see cref="SocketsHttpHandler"/> with the connect timeout, redirect limit and connection
+    /// lifetime of <paramref name="options"/>, no automatic decompression (hashes cover the bytes as
+    /// published), no overall timeout (reads are timed by <see cref="DownloadStream"/>), and the
+    /// User-Agent. The factory's per-request log lines are removed; <see cref="TransportClient"/>
+    /// logs what matters.
+    /// </summary>
+    public static IServiceCollection AddSysUpdateTransport(this IServiceCollection services, TransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+
+        services.AddHttpClient(TransportClient.HttpClientName, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.Clear();
+                client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = options.ConnectTimeout,
+                AllowAutoRedirect = options.MaxRedirects > 0,
+                MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
+                AutomaticDecompression = DecompressionMethods.None,
+                PooledConnectionLifetime = options.PooledConnectionLifetime,
+                UseCookies = false,
+
+                // An abandoned body (stalled or unwanted download) closes its connection at once
+                // instead of being drained for reuse, which would block on a stalled server.
+                MaxResponseDrainSize = 0,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        return services;
+    }
+}
