@@ -5,12 +5,14 @@ using SysUpdate.Core.Targets;
 namespace SysUpdate.Core.Planning;
 
 /// <summary>Builds the source and target objects for a transfer's resource types.</summary>
-internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver)
+internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver, UrlSourceServices urls)
 {
     public ISourceResource CreateSource(Transfer transfer) => transfer.Source.Type switch
     {
         ResourceType.RegularFile or ResourceType.Tar or ResourceType.Directory or ResourceType.Subvolume =>
             new LocalSource(transfer.Source, resolver.Resolve(transfer, transfer.Source)),
+        ResourceType.UrlFile or ResourceType.UrlTar =>
+            new UrlSource(transfer, urls.Manifests, urls.Transport, urls.ShouldVerify(transfer)),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: source Type={transfer.Source.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
     };

@@ -1,0 +1,47 @@
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Transport;
+using SysUpdate.Core.Versions;
+
+namespace SysUpdate.Core.Sources;
+
+/// <summary>
+/// A <c>url-file</c> or <c>url-tar</c> source: the instances are the entries of the
+/// <c>SHA256SUMS</c> manifest below <c>Path=</c> whose names match a pattern; each carries the
+/// manifest's SHA-256, which the download is checked against.
+/// </summary>
+internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify) : ISourceResource
+{
+    public ResourceType Type => transfer.Source.Type;
+
+    public string Location => transfer.Source.Path!;
+
+    public async Task<IReadOnlyList<Instance>> DiscoverAsync(CancellationToken cancellationToken = default)
+    {
+        var manifest = await manifests.LoadAsync(Location, verify, cancellationToken).ConfigureAwait(false);
+        var plain = transfer.Source.Patterns.Where(p => !p.HasGlobPrefix).ToList();
+        var globs = transfer.Source.Patterns.Where(p => p.HasGlobPrefix).Select(p => p.WithoutGlobPrefix()).ToList();
+        var found = new List<Instance>();
+        foreach (var entry in manifest.Entries)
+        {
+            var result = MatchPatterns.MatchAny(plain, entry.Name, out var metadata);
+            if (result is not (PatternMatch.Yes or PatternMatch.YesAndRetry) && globs.Count > 0)
+                result = MatchPatterns.MatchAny(globs, entry.Name[(entry.Name.LastIndexOf('/') + 1)..], out metadata);
+            if (result is not (PatternMatch.Yes or PatternMatch.YesAndRetry))
+                continue;
+            if (metadata.Sha256 is { } fromName && !string.Equals(fromName, entry.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+                throw new SysUpdateException($"{Location}/SHA256SUMS:{entry.Line}: '{entry.Name}' carries SHA-256 {fromName} in its name but the manifest says {entry.Sha256Hex}, refusing")
+                { ErrnoName = "EINVAL" };
+            found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex }));
+        }
+        return InstanceOrder.NewestFirst(found);
+    }
+
+    public async Task<PublishedPayload> OpenAsync(Instance instance, long offset, string? validator, CancellationToken cancellationToken = default)
+    {
+        if (instance.Metadata.Sha256 is null)
+            throw new SysUpdateException($"SHA256 checksum not known for download '{instance.Path}', refusing.") { ErrnoName = "EINVAL" };
+        var download = await transport.OpenDownloadAsync(new Uri(instance.Path), offset, validator, cancellationToken).ConfigureAwait(false);
+        return new PublishedPayload(download, download.Offset, download.TotalLength, download.Validator);
+    }
+}
