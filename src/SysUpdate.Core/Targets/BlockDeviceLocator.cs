@@ -39,8 +39,7 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (full.Length == 0)
             full = "/";
-        var resolved = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-        if (resolved is not null)
+        if (Directory.Exists(full) && new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } resolved)
             full = Path.TrimEndingDirectorySeparator(resolved.FullName);
 
         var mount = FindMount(full)
@@ -65,14 +64,17 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
 
     private string WholeDisk(string deviceNumber, string what, string origin)
     {
-        string sysDevice = Path.Combine(sysRoot, "dev", "block", deviceNumber);
-        if (!Directory.Exists(sysDevice))
+        string devLink = Path.Combine(sysRoot, "dev", "block", deviceNumber);
+        if (!Directory.Exists(devLink))
             throw new SysUpdateException($"{what}: {origin} is on device {deviceNumber}, which is not a block device; set Path= to the disk.") { ErrnoName = "ENOTBLK" };
+
+        // sysfs links are relative to where they physically live, so resolve before descending.
+        string sysDevice = RealPath(devLink);
 
         // A device-mapper device (dm-verity, dm-crypt): the partitions below it.
         string slaves = Path.Combine(sysDevice, "slaves");
         var below = Directory.Exists(slaves) ? Directory.GetFileSystemEntries(slaves) : [];
-        var devices = below.Length == 0 ? [RealPath(sysDevice)] : below.Select(RealPath).ToArray();
+        var devices = below.Length == 0 ? [sysDevice] : below.Select(RealPath).ToArray();
 
         var disks = new HashSet<string>(StringComparer.Ordinal);
         foreach (string device in devices)
