@@ -86,6 +86,23 @@ public sealed class BlockDeviceLocatorTests : IDisposable
     }
 
     [Fact]
+    public void FindAutoDisk_RealSystem_DiskOrOneLineError()
+    {
+        // Whatever this machine is (a partitioned disk, a whole-disk file system, an overlay), the answer
+        // is a /dev node or a one-line SysUpdateException, never a crash.
+        try
+        {
+            Assert.StartsWith("/dev/", new BlockDeviceLocator().FindAutoDisk(), StringComparison.Ordinal);
+        }
+        catch (SysUpdateException e)
+        {
+            Assert.Contains("Path=auto", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', e.Message);
+            Assert.Contains(e.ErrnoName, new[] { "ENOTBLK", "EINVAL", "ENODEV" });
+        }
+    }
+
+    [Fact]
     public void IsBlockDevice_ImageFileAndMissingPath_False()
     {
         string file = Path.Combine(_dir, "f.img");
