@@ -22,11 +22,13 @@ internal sealed partial class GptDisk
     /// <param name="change">Returns the new entry; only <see cref="GptPartition.Type"/>,
     /// <see cref="GptPartition.Uuid"/>, <see cref="GptPartition.Attributes"/> and
     /// <see cref="GptPartition.Name"/> may differ.</param>
+    /// <param name="crashPointStep">For crash tests only: the step name a
+    /// <c>between-table-writes:STEP</c> <see cref="CrashPoints"/> value selects; null matches only the bare point.</param>
     /// <returns>The entry as now written.</returns>
     /// <exception cref="InvalidOperationException">The disk was opened read-only.</exception>
     /// <exception cref="ArgumentException">No such used entry, the change touches number or extent, the
     /// type is all zeros, or the name does not fit 36 UTF-16 code units. Nothing has been written.</exception>
-    public GptPartition UpdatePartition(int number, Func<GptPartition, GptPartition> change)
+    public GptPartition UpdatePartition(int number, Func<GptPartition, GptPartition> change, string? crashPointStep = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(change);
@@ -51,7 +53,7 @@ internal sealed partial class GptDisk
             PartitionEntryLba = _backupEntriesLba,
         };
 
-        WriteTables(primary, backup, entries);
+        WriteTables(primary, backup, entries, crashPointStep);
 
         _primary = primary;
         _entries = entries;
@@ -86,9 +88,10 @@ internal sealed partial class GptDisk
 
     /// <summary>The one place the two table copies are written, backup first. Keep the two calls adjacent:
     /// a crash between them leaves a new backup and an old (still valid) primary.</summary>
-    private void WriteTables(GptHeader primary, GptHeader backup, byte[] entries)
+    private void WriteTables(GptHeader primary, GptHeader backup, byte[] entries, string? crashPointStep)
     {
         WriteBackupTable(backup, entries);
+        CrashPoints.Hit(CrashPoints.BetweenTableWrites, crashPointStep);
         WritePrimaryTable(primary, entries);
     }
 

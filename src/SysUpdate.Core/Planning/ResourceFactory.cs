@@ -21,6 +21,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
     {
         ResourceType.RegularFile or ResourceType.Directory or ResourceType.Subvolume =>
             new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync),
+        ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
     };

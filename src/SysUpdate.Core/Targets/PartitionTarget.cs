@@ -1,0 +1,327 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Compression;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Disk;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Sources;
+using SysUpdate.Core.Versions;
+
+namespace SysUpdate.Core.Targets;
+
+/// <summary>
+/// A <c>partition</c> target: instances are GPT partitions of the configured type on one disk (block
+/// device or image file), named by their label; free slots are labelled <c>_empty</c>. Partitions are
+/// never created, removed or resized. A new version moves through the slot's GPT entry in three table
+/// writes: label + derived <em>partial</em> type (download under way), derived <em>pending</em> type +
+/// UUID/flags (bytes complete and verified), then the configured type (installed, the only state in
+/// which other tools see it). Each write puts the backup table first, then the primary, with fsync, under
+/// <c>flock(LOCK_EX)</c> (see <see cref="GptDisk.UpdatePartition"/>).
+/// </summary>
+internal sealed class PartitionTarget : ITargetResource
+{
+    /// <summary>The label of a free slot.</summary>
+    public const string EmptyLabel = "_empty";
+
+    private const string MarkPartialStep = "mark-partial";
+    private const string MarkPendingStep = "mark-pending";
+    private const string CommitStep = "commit";
+    private const string VacuumStep = "vacuum";
+
+    private readonly Transfer _transfer;
+    private readonly bool _sync;
+    private readonly Action<string>? _warn;
+    private readonly Guid _type;
+    private readonly Guid _partialType;
+    private readonly Guid _pendingType;
+
+    /// <summary>The slot each acquired <see cref="PreparedInstall"/> was written to (by reference).</summary>
+    private readonly ConditionalWeakTable<PreparedInstall, PartitionSlot> _acquired = [];
+
+    /// <param name="transfer">The transfer; its target must be of type <c>partition</c>.</param>
+    /// <param name="diskPathOrNull">The resolved <c>Path=</c>: a whole-disk block device, a GPT image file,
+    /// or a directory (the disk backing it is used); null for <c>Path=auto</c> (the disk backing
+    /// <c>/usr</c>).</param>
+    /// <param name="sync">fsync the payload (GPT writes are always synced).</param>
+    /// <param name="warn">Receives one-line warnings (a GPT recovered from its backup copy).</param>
+    /// <param name="locator">Finds backing disks; the real <c>/proc</c> and <c>/sys</c> by default.</param>
+    public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        _transfer = transfer;
+        _sync = sync;
+        _warn = warn;
+        _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
+        _partialType = GptPartitionTypes.DerivePartialType(_type);
+        _pendingType = GptPartitionTypes.DerivePendingType(_type);
+
+        locator ??= new BlockDeviceLocator();
+        if (diskPathOrNull is null)
+            Location = locator.FindAutoDisk();
+        else if (Directory.Exists(diskPathOrNull))
+            Location = locator.FindDiskBacking(diskPathOrNull, $"{transfer.DefinitionPath}: Path={transfer.Target.Path}");
+        else
+            Location = diskPathOrNull;
+    }
+
+    public ResourceType Type => ResourceType.Partition;
+
+    /// <summary>The disk: block device or image file.</summary>
+    public string Location { get; }
+
+    /// <summary>
+    /// Builds the target for a transfer as <c>sysupdate</c> runs it: <c>Path=auto</c> and device nodes are
+    /// refused under <c>--root</c> (EPERM), other paths are taken below the root.
+    /// </summary>
+    public static PartitionTarget Create(Transfer transfer, SysUpdateOptions options, ResourcePathResolver resolver, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(resolver);
+        bool underRoot = options.Root != "/";
+        if (transfer.Target.PathAuto)
+        {
+            if (underRoot)
+                throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { ErrnoName = "EPERM" };
+            return new PartitionTarget(transfer, null, options.Sync, warn);
+        }
+
+        string path = resolver.Resolve(transfer, transfer.Target);
+        if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
+            throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { ErrnoName = "EPERM" };
+        return new PartitionTarget(transfer, path, options.Sync, warn);
+    }
+
+    public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var disk = OpenDisk(writable: false);
+        if (disk.RecoveryMessage is { } recovery)
+            _warn?.Invoke(recovery);
+
+        var instances = new List<Instance>();
+        int empty = 0;
+        foreach (var partition in disk.Partitions)
+        {
+            bool partial = partition.Type == _partialType;
+            bool pending = partition.Type == _pendingType;
+            if (!partial && !pending && partition.Type != _type)
+                continue;
+            if (partition.Name == EmptyLabel)
+            {
+                empty++;
+                continue;
+            }
+            if (MatchPatterns.MatchAny(_transfer.Target.Patterns, partition.Name, out var metadata) is not (PatternMatch.Yes or PatternMatch.YesAndRetry))
+                continue;
+
+            ulong flags = partition.Attributes;
+            metadata = metadata with
+            {
+                PartitionUuid = metadata.PartitionUuid ?? partition.Uuid,
+                PartitionFlags = metadata.PartitionFlags ?? flags,
+                NoAuto = metadata.NoAuto ?? (GptPartitionTypes.SupportsNoAuto(_type) ? (flags & GptPartitionTypes.FlagNoAuto) != 0 : null),
+                ReadOnly = metadata.ReadOnly ?? (GptPartitionTypes.SupportsReadOnly(_type) ? (flags & GptPartitionTypes.FlagReadOnly) != 0 : null),
+                GrowFileSystem = metadata.GrowFileSystem
+                    ?? (GptPartitionTypes.SupportsGrowFileSystem(_type) ? (flags & GptPartitionTypes.FlagGrowFileSystem) != 0 : null),
+            };
+            instances.Add(new Instance(InstancePath(partition.DeviceNode), metadata, partial, pending) { Partition = ToSlot(partition) });
+        }
+        return Task.FromResult(new TargetInventory(InstanceOrder.NewestFirst(instances), empty));
+    }
+
+    public PreparedInstall Prepare(InstanceMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new PreparedInstall { PartitionLabel = FormatLabel(metadata), ReadOnly = metadata.ReadOnly };
+    }
+
+    public PreparedInstall PrepareFromPending(Instance pending, InstanceMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var slot = pending.Partition ?? throw new InvalidOperationException($"{pending.Path} is not a partition instance.");
+        return new PreparedInstall { PartitionLabel = FormatLabel(metadata), ReadOnly = metadata.ReadOnly, Slot = slot };
+    }
+
+    /// <summary>Partition targets leave no temporary files; interrupted slots are partial instances.</summary>
+    public void RemoveTemporary()
+    {
+    }
+
+    /// <summary>Frees the slot: label <c>_empty</c>, and the configured type again if it was partial or
+    /// pending. The contents stay.</summary>
+    public Task RemoveInstanceAsync(Instance instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        cancellationToken.ThrowIfCancellationRequested();
+        var slot = instance.Partition ?? throw new InvalidOperationException($"{instance.Path} is not a partition instance.");
+        Guid expected = instance.IsPartial ? _partialType : instance.IsPending ? _pendingType : _type;
+        ChangeSlot(slot, expected, slot.Label, p => p with { Name = EmptyLabel, Type = _type }, VacuumStep);
+        return Task.CompletedTask;
+    }
+
+    public async Task AcquireAsync(PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
+        Action<long, long?>? onBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sourceResource);
+        ArgumentNullException.ThrowIfNull(metadata);
+        string label = prepared.PartitionLabel ?? throw new InvalidOperationException("Prepare() was not called for this install.");
+        cancellationToken.ThrowIfCancellationRequested();
+
+        await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
+        await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
+            onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
+
+        // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
+        // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
+        long? needed = metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue)
+            : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total - payload.Offset
+            : null;
+
+        var slot = ClaimSlot(label, needed);
+        CrashPoints.Hit(CrashPoints.AfterMarkPartial);
+
+        using (var handle = OpenForPayload())
+        {
+            Stream decoded = reader.Decoded;
+            if (CrashPoints.IsArmed(CrashPoints.MidPayload))
+                decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
+            await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken).ConfigureAwait(false);
+        }
+        await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        CrashPoints.Hit(CrashPoints.AfterPayload);
+
+        slot = ChangeSlot(slot, _partialType, label, p => p with
+        {
+            Type = _pendingType,
+            Uuid = metadata.PartitionUuid ?? p.Uuid,
+            Attributes = PendingAttributes(p.Attributes, metadata),
+        }, MarkPendingStep);
+        CrashPoints.Hit(CrashPoints.AfterMarkPending);
+        _acquired.AddOrUpdate(prepared, slot);
+    }
+
+    public Task<string> InstallAsync(PreparedInstall prepared, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        string label = prepared.PartitionLabel ?? throw new InvalidOperationException("Prepare() was not called for this install.");
+        var slot = prepared.Slot ?? (_acquired.TryGetValue(prepared, out var acquired) ? acquired
+            : throw new InvalidOperationException("InstallAsync() needs a pending slot: AcquireAsync() or PrepareFromPending() first."));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        CrashPoints.Hit(CrashPoints.BeforeCommit);
+        slot = ChangeSlot(slot, _pendingType, slot.Label, p => p with { Name = label, Type = _type }, CommitStep);
+        CrashPoints.Hit(CrashPoints.AfterCommit);
+        _acquired.Remove(prepared);
+        return Task.FromResult(InstancePath(slot.DeviceNode));
+    }
+
+    /// <summary>The full attribute word of a pending slot: <c>PartitionFlags=</c>/<c>@f</c> replaces the
+    /// word if set; the no-auto, read-only and grow-file-system bits then override it, each only where
+    /// the configured type defines that bit.</summary>
+    internal ulong PendingAttributes(ulong current, InstanceMetadata metadata)
+    {
+        ulong flags = metadata.PartitionFlags ?? current;
+        if (metadata.NoAuto is { } noAuto && GptPartitionTypes.SupportsNoAuto(_type))
+            flags = SetFlag(flags, GptPartitionTypes.FlagNoAuto, noAuto);
+        if (metadata.ReadOnly is { } readOnly && GptPartitionTypes.SupportsReadOnly(_type))
+            flags = SetFlag(flags, GptPartitionTypes.FlagReadOnly, readOnly);
+        if (metadata.GrowFileSystem is { } grow && GptPartitionTypes.SupportsGrowFileSystem(_type))
+            flags = SetFlag(flags, GptPartitionTypes.FlagGrowFileSystem, grow);
+        return flags;
+    }
+
+    private static ulong SetFlag(ulong flags, ulong bit, bool on) => on ? flags | bit : flags & ~bit;
+
+    private string FormatLabel(InstanceMetadata metadata)
+    {
+        string label = _transfer.Target.Patterns[0].Format(metadata);
+        if (!GptPartition.IsValidName(label) || label == EmptyLabel)
+            throw new SysUpdateException($"{_transfer.DefinitionPath}: Formatted pattern is not suitable as GPT partition label, refusing: {label}")
+            { ErrnoName = "EINVAL" };
+        return label;
+    }
+
+    /// <summary>
+    /// <c>find_suitable_partition</c> and the first table write, under one lock so no other writer can take
+    /// the same slot: among <c>_empty</c> slots of exactly the configured type and at least
+    /// <paramref name="needed"/> bytes, the smallest (the first on ties) gets the final label and the
+    /// partial type.
+    /// </summary>
+    private PartitionSlot ClaimSlot(string label, long? needed)
+    {
+        using var disk = OpenDisk(writable: true);
+        GptPartition? best = null;
+        foreach (var partition in disk.Partitions)
+        {
+            if (partition.Type != _type || partition.Name != EmptyLabel)
+                continue;
+            if (needed is { } n && partition.SizeBytes < n)
+                continue;
+            if (best is null || partition.SizeBytes < best.SizeBytes)
+                best = partition;
+        }
+        if (best is null)
+        {
+            string need = needed is { } n ? $"{n} bytes needed" : "size unknown";
+            var free = disk.Partitions.Where(p => p.Type == _type && p.Name == EmptyLabel).Select(p => $"{p.Number}: {p.SizeBytes} bytes").ToList();
+            throw new SysUpdateException(
+                $"{Location}: No available partition of a suitable size found ({need}; free slots of type {GptPartitionTypes.ToConfigString(_type)}: {(free.Count == 0 ? "none" : string.Join(", ", free))}).")
+            { ErrnoName = "ENOSPC" };
+        }
+
+        CrashPoints.Hit(CrashPoints.BeforeMarkPartial);
+        return ToSlot(disk.UpdatePartition(best.Number, p => p with { Name = label, Type = _partialType }, MarkPartialStep));
+    }
+
+    /// <summary>Re-reads the table under the lock, checks that the slot is still what this run saw (same
+    /// extent, type and label), and writes the change.</summary>
+    private PartitionSlot ChangeSlot(PartitionSlot slot, Guid expectedType, string expectedLabel, Func<GptPartition, GptPartition> change, string step)
+    {
+        using var disk = OpenDisk(writable: true);
+        var current = disk.FindPartition(slot.Number);
+        if (current is null || current.StartBytes != slot.StartBytes || current.SizeBytes != slot.SizeBytes
+            || current.Type != expectedType || current.Name != expectedLabel)
+        {
+            string found = current is null ? "no partition" : $"type {current.Type}, label '{current.Name}'";
+            throw new SysUpdateException(
+                $"{SlotName(slot)}: partition {slot.Number} changed underneath us (expected type {expectedType}, label '{expectedLabel}'; found {found}), refusing.")
+            { ErrnoName = "ESTALE" };
+        }
+        return ToSlot(disk.UpdatePartition(slot.Number, change, step));
+    }
+
+    private GptDisk OpenDisk(bool writable) => GptDisk.Open(Location, writable);
+
+    /// <summary>A writable handle on the disk for the payload. Plain <c>open(2)</c> without a lock: the
+    /// table writes take <c>flock</c> on their own handle, and <see cref="File.OpenHandle"/> would take a
+    /// shared one that blocks them.</summary>
+    private SafeFileHandle OpenForPayload()
+    {
+        int fd;
+        do
+        {
+            fd = DiskInterop.Open(Location, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new SysUpdateException($"Failed to open '{Location}' for writing: {Marshal.GetPInvokeErrorMessage(errno)}.")
+            { ErrnoName = DiskInterop.ErrnoName(errno) };
+        }
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private string InstancePath(string? deviceNode) => deviceNode ?? Location;
+
+    private string SlotName(PartitionSlot slot) => slot.DeviceNode ?? $"{Location} (partition {slot.Number})";
+
+    private PartitionSlot ToSlot(GptPartition p) =>
+        new(Location, p.Number, p.StartBytes, p.SizeBytes, p.Type, p.Uuid, p.Attributes, p.Name, p.DeviceNode);
+}
