@@ -5,7 +5,7 @@ using SysUpdate.Core.Targets;
 namespace SysUpdate.Core.Planning;
 
 /// <summary>Builds the source and target objects for a transfer's resource types.</summary>
-internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver, UrlSourceServices urls)
+internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver, UrlSourceServices urls, Action<string> warn)
 {
     public ISourceResource CreateSource(Transfer transfer) => transfer.Source.Type switch
     {
@@ -21,7 +21,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
     {
         ResourceType.RegularFile or ResourceType.Directory or ResourceType.Subvolume =>
             new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync),
-        ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver),
+        ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver, warn),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Sources;
 
 namespace SysUpdate.Core.Planning;
 
@@ -8,11 +9,14 @@ namespace SysUpdate.Core.Planning;
 /// found, and (once discovered) the update plan. Built by <see cref="LoadOfflineAsync"/> (targets
 /// only) and completed by <see cref="DiscoverAsync"/> (sources, unless offline, then planning).
 /// </summary>
-internal sealed class UpdateContext
+internal sealed class UpdateContext : IDisposable
 {
+    private readonly UrlSourceServices _urls;
+
     private UpdateContext(SysUpdateOptions options, HostIdentity host, Definitions definitions,
-        IReadOnlyList<TransferRuntime> transfers, IReadOnlyList<TransferRuntime> disabled, ILogger logger)
+        IReadOnlyList<TransferRuntime> transfers, IReadOnlyList<TransferRuntime> disabled, ILogger logger, UrlSourceServices urls)
     {
+        _urls = urls;
         Options = options;
         Host = host;
         Definitions = definitions;
@@ -65,10 +69,21 @@ internal sealed class UpdateContext
         if (requirements.HasFlag(LoadRequirements.EnabledComponent) && definitions.Component is { Enabled: false })
             throw new SysUpdateException("Component is disabled.") { ErrnoName = "EHOSTDOWN" };
 
-        var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment));
-        var runtimes = definitions.Transfers
-            .Select(t => new TransferRuntime(t, factory.CreateSource(t), factory.CreateTarget(t)))
-            .ToList();
+        var urls = new UrlSourceServices(options, logger);
+        var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment),
+            urls, message => logger.Warning(message));
+        List<TransferRuntime> runtimes;
+        try
+        {
+            runtimes = definitions.Transfers
+                .Select(t => new TransferRuntime(t, factory.CreateSource(t), factory.CreateTarget(t)))
+                .ToList();
+        }
+        catch
+        {
+            urls.Dispose();
+            throw;
+        }
 
         logger.DiscoveringInstalled();
         foreach (var runtime in runtimes)
@@ -81,7 +96,7 @@ internal sealed class UpdateContext
         return new UpdateContext(options, host, definitions,
             runtimes.Where(r => r.Definition.Enabled).ToList(),
             runtimes.Where(r => !r.Definition.Enabled).ToList(),
-            logger);
+            logger, urls);
     }
 
     /// <summary>Loads targets, then (unless offline) sources, then plans.</summary>
@@ -89,7 +104,15 @@ internal sealed class UpdateContext
         SysUpdateOptions options, LoadRequirements requirements, ILogger logger, CancellationToken cancellationToken = default)
     {
         var context = await LoadOfflineAsync(options, requirements, logger, cancellationToken).ConfigureAwait(false);
-        await context.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await context.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
         return context;
     }
 
@@ -119,6 +142,8 @@ internal sealed class UpdateContext
         Logger.DeterminingInstalled();
         Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), offline: true);
     }
+
+    public void Dispose() => _urls.Dispose();
 
     /// <summary>The effective instance limit of a transfer.</summary>
     public ulong InstancesMax(TransferRuntime transfer) => Options.InstancesMax ?? transfer.Definition.InstancesMax;

@@ -18,7 +18,7 @@ internal static class CheckNewCommand
     {
         cli.RequireNoFeatureSelection("check-new");
         cli.RequireNoComponentSelection("check-new");
-        var context = await UpdateContext.LoadOnlineAsync(cli.Options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers,
+        using var context = await UpdateContext.LoadOnlineAsync(cli.Options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers,
             cli.Logger, cancellationToken).ConfigureAwait(false);
         var candidate = context.Plan.Candidate;
         if (cli.Json == JsonMode.Off)

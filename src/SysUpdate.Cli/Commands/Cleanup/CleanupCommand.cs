@@ -24,7 +24,7 @@ internal static class CleanupCommand
         if (cli.ComponentSelect == SelectMode.Suggested)
             throw CliInvocation.Fail("--component-suggested currently not supported for 'cleanup'.", "EOPNOTSUPP");
 
-        var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
+        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
         RunForContext(context);
         if (cli.ComponentSelect == SelectMode.All)
         {
@@ -34,7 +34,7 @@ internal static class CleanupCommand
                 : [];
             foreach (var component in components)
             {
-                var componentContext = await UpdateContext.LoadOfflineAsync(cli.WithComponent(component).Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
+                using var componentContext = await UpdateContext.LoadOfflineAsync(cli.WithComponent(component).Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
                 RunForContext(componentContext);
             }
         }

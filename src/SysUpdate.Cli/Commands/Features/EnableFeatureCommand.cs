@@ -48,7 +48,7 @@ internal static class EnableFeatureCommand
         }
         foreach (var c in contexts)
         {
-            var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.None, c.Logger, cancellationToken).ConfigureAwait(false);
+            using var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.None, c.Logger, cancellationToken).ConfigureAwait(false);
             failures.AddRange(Apply(c, context, verb, enable, names));
         }
         if (failures.Count > 0)

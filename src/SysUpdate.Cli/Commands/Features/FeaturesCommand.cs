@@ -20,7 +20,7 @@ internal static class FeaturesCommand
     {
         cli.RequireNoFeatureSelection("features");
         cli.RequireNoComponentSelection("features");
-        var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers, cli.Logger, cancellationToken).ConfigureAwait(false);
+        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers, cli.Logger, cancellationToken).ConfigureAwait(false);
         var definitions = context.Definitions;
         var features = definitions.Features.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
 

@@ -23,7 +23,7 @@ internal static class ListCommand
     {
         cli.RequireNoFeatureSelection("list");
         cli.RequireNoComponentSelection("list");
-        var context = await UpdateContext.LoadOnlineAsync(cli.Options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers,
+        using var context = await UpdateContext.LoadOnlineAsync(cli.Options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers,
             cli.Logger, cancellationToken).ConfigureAwait(false);
 
         if (version is not null)

@@ -27,7 +27,7 @@ internal static class PendingCommand
         if (cli.Options.Component is not null || cli.ComponentSelect != SelectMode.Explicit)
             throw CliInvocation.Fail($"The --component=, --component-all and --component-suggested switches may not be combined with the '{verb}' operation, which only applies to the booted OS version.");
 
-        var context = await UpdateContext.LoadOfflineAsync(cli.Options,
+        using var context = await UpdateContext.LoadOfflineAsync(cli.Options,
             LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers | LoadRequirements.EnabledComponent,
             cli.Logger, cancellationToken).ConfigureAwait(false);
         context.PlanInstalledOnly();

@@ -110,6 +110,7 @@ internal static class UpdateCommand
             throw;
         }
 
+        using var contextScope = context;
         using var notify = new SdNotify(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
         var display = new ProgressDisplay(notify, cli.Error, interactive: !Console.IsErrorRedirected && cli.Json == Output.JsonMode.Off);
         var operations = new UpdateOperations(context, display);
