@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace SysUpdate.Integration.Tests.Support;
+
+/// <summary>
+/// Runs the built <c>sysupdate</c> executable as a separate process. The binary is
+/// <c>$SYSUPDATE_BIN</c> if set (tests/run-all.sh points it at the published single file), else the
+/// newest of <c>src/SysUpdate.Cli/bin/{Release,Debug}/net10.0/linux-x64/sysupdate</c> below the
+/// directory holding <c>SysUpdate.sln</c>.
+/// </summary>
+internal sealed class SysUpdateProcess
+{
+    private static readonly Lazy<string> DefaultBinary = new(LocateBinary);
+
+    private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+
+    public SysUpdateProcess(string? binary = null)
+    {
+        Binary = binary ?? DefaultBinary.Value;
+        // Never talk to a real service manager or print progress bars from inside tests.
+        _environment["NOTIFY_SOCKET"] = null;
+        _environment["SYSTEMD_LOG_LEVEL"] = null;
+        _environment["SYSTEMD_SYSUPDATE_FORCE_NOTIFY"] = null;
+    }
+
+    public string Binary { get; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Sets (or with <c>null</c> removes) an environment variable for every later run.</summary>
+    public SysUpdateProcess WithEnvironment(string name, string? value)
+    {
+        _environment[name] = value;
+        return this;
+    }
+
+    public async Task<ProcessResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in _environment)
+        {
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Binary}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sysupdate {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds}s");
+        }
+        return new ProcessResult(args, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static string LocateBinary()
+    {
+        if (Environment.GetEnvironmentVariable("SYSUPDATE_BIN") is { Length: > 0 } fromEnvironment)
+        {
+            if (!File.Exists(fromEnvironment))
+                throw new FileNotFoundException($"SYSUPDATE_BIN points at a missing file: {fromEnvironment}");
+            return fromEnvironment;
+        }
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SysUpdate.sln")))
+            dir = dir.Parent;
+        if (dir is null)
+            throw new FileNotFoundException($"No SysUpdate.sln above {AppContext.BaseDirectory}; set SYSUPDATE_BIN");
+        var candidates = new[] { "Release", "Debug" }
+            .Select(c => Path.Combine(dir.FullName, "src/SysUpdate.Cli/bin", c, "net10.0/linux-x64/sysupdate"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .ToList();
+        return candidates.Count > 0 ? candidates[0]
+            : throw new FileNotFoundException("sysupdate is not built; run `dotnet build src/SysUpdate.Cli` or set SYSUPDATE_BIN");
+    }
+}
