@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Compression;
 
 namespace SysUpdate.Core.Pipeline;
@@ -58,6 +59,41 @@ internal sealed class PayloadReader : IAsyncDisposable
         var prefixed = new PrefixedReadStream(head.AsMemory(0, filled), hashing, leaveOpen: true);
         var decoded = Decompressor.OpenRead(prefixed, format, leaveOpen: false);
         return new PayloadReader(hashing, decoded, origin, expectedSha256, format);
+    }
+
+    /// <summary>
+    /// Continues an interrupted raw (uncompressed) download: the bytes already written to
+    /// <paramref name="existing"/> are hashed first, then <paramref name="published"/> (the rest,
+    /// from the server) passes through undecoded.
+    /// </summary>
+    public static async Task<PayloadReader> OpenResumedAsync(
+        Stream published, SafeFileHandle existing, long existingLength, string origin, string? expectedSha256, Action<long>? onPublishedBytes,
+        CancellationToken cancellationToken)
+    {
+        var hashing = new HashingReadStream(published, leaveOpen: false, onPublishedBytes);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            for (long offset = 0; offset < existingLength;)
+            {
+                int want = (int)Math.Min(buffer.Length, existingLength - offset);
+                int n = await RandomAccess.ReadAsync(existing, buffer.AsMemory(0, want), offset, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                    throw new SysUpdateException($"{origin}: the partially downloaded data shrank while resuming, start over with 'vacuum'");
+                hashing.AppendPrefix(buffer.AsSpan(0, n));
+                offset += n;
+            }
+        }
+        catch
+        {
+            await hashing.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return new PayloadReader(hashing, new PrefixedReadStream(ReadOnlyMemory<byte>.Empty, hashing, leaveOpen: true), origin, expectedSha256, CompressionFormat.None);
     }
 
     /// <summary>Reads whatever the decoder left of the published stream (trailing bytes still count

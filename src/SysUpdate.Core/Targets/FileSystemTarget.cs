@@ -1,9 +1,11 @@
 using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Compression;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Sources;
+using SysUpdate.Core.Transport;
 using SysUpdate.Core.Versions;
 
 namespace SysUpdate.Core.Targets;
@@ -82,7 +84,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         RemoveTree(partial);
         try
         {
-            await WritePayloadAsync(partial, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
+            await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
 
             if (metadata.MtimeMicroseconds is { } mtime)
             {
@@ -113,7 +115,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         return Task.FromResult(prepared.FinalPath!);
     }
 
-    private async Task WritePayloadAsync(string partial, Instance source, ISourceResource sourceResource, Action<long, long?>? onBytes, CancellationToken cancellationToken)
+    private async Task WritePayloadAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource, Action<long, long?>? onBytes, CancellationToken cancellationToken)
     {
         switch (sourceResource.Type)
         {
@@ -132,16 +134,57 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             }
 
             default:
-            {
-                await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
-                await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
-                    onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
-                using (SafeFileHandle handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous))
-                    await BoundedWriter.CopyAsync(reader.Decoded, handle, 0, null, partial, sync, cancellationToken).ConfigureAwait(false);
-                await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+                await WriteFileAsync(partial, finalPath, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
                 return;
-            }
         }
+    }
+
+    /// <summary>
+    /// Streams a file payload into <paramref name="partial"/>. A raw download from a URL that breaks
+    /// off is kept (see <see cref="ResumeState"/>) and continued with Range/If-Range by the next run.
+    /// </summary>
+    private async Task WriteFileAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
+        Action<long, long?>? onBytes, CancellationToken cancellationToken)
+    {
+        bool resumable = sourceResource.Type == ResourceType.UrlFile && source.Metadata.Sha256 is not null;
+        ResumeState.RemoveStale(Path.GetDirectoryName(finalPath)!, resumable ? finalPath : null);
+        long offset = 0;
+        var resume = resumable ? ResumeState.Load(finalPath) : null;
+        if (resume is not null && resume.Url == source.Path && resume.Sha256 == source.Metadata.Sha256)
+        {
+            LibC.Rename(ResumeState.DataPath(finalPath), partial);
+            offset = new FileInfo(partial).Length;
+        }
+        else
+        {
+            resume = null;
+        }
+        ResumeState.Delete(finalPath);
+
+        await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
+        using var handle = File.OpenHandle(partial, offset > 0 ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+        if (offset > 0 && payload.Offset != offset)
+        {
+            RandomAccess.SetLength(handle, 0); // the server could not continue (file changed, no ranges): start over
+            offset = 0;
+        }
+        Action<long>? report = onBytes is null ? null : n => onBytes(n, payload.TotalLength);
+        await using var reader = offset > 0
+            ? await PayloadReader.OpenResumedAsync(payload.Stream, handle, offset, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false)
+            : await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex) when (resumable && reader.Format == CompressionFormat.None
+                                             && ex.Error is TransportError.Truncated or TransportError.Timeout or TransportError.Network)
+        {
+            handle.Dispose();
+            new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator).SaveFrom(partial, finalPath);
+            throw new SysUpdateException($"{ex.Message}; {new FileInfo(ResumeState.DataPath(finalPath)).Length} bytes kept, the next update resumes from there", ex)
+            { ErrnoName = "EPROTO" };
+        }
+        await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void RenameReplacing(string from, string to, bool readOnly)
