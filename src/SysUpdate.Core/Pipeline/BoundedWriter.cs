@@ -11,29 +11,47 @@ internal static class BoundedWriter
 {
     private const int ChunkSize = 1024 * 1024;
 
+    /// <summary>Copies with two buffers: the next chunk is decoded while the previous one is written.</summary>
     /// <returns>Bytes written.</returns>
     public static async Task<long> CopyAsync(
         Stream decoded, SafeFileHandle handle, long offset, long? maxBytes, string destination, bool sync, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize)];
         long written = 0;
+        Task? pendingWrite = null;
         try
         {
-            while (true)
+            for (int current = 0; ; current ^= 1)
             {
-                int n = await ReadFullAsync(decoded, buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
+                int n = await ReadFullAsync(decoded, buffers[current].AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                     break;
                 if (maxBytes is { } max && written + n > max)
                     throw new SysUpdateException($"{destination}: payload is larger than the {max} bytes available there, refusing to write past its end")
                     { ErrnoName = "EFBIG" };
-                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, n), offset + written, cancellationToken).ConfigureAwait(false);
+                if (pendingWrite is not null)
+                    await pendingWrite.ConfigureAwait(false);
+                pendingWrite = RandomAccess.WriteAsync(handle, buffers[current].AsMemory(0, n), offset + written, cancellationToken).AsTask();
                 written += n;
             }
+            if (pendingWrite is not null)
+                await pendingWrite.ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (pendingWrite is not null)
+            {
+                try
+                {
+                    await pendingWrite.ConfigureAwait(false); // never return a buffer a write still reads from
+                }
+                catch (Exception) when (pendingWrite.IsFaulted || pendingWrite.IsCanceled)
+                {
+                    // Reported by the await above when it mattered.
+                }
+            }
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
         }
         if (sync)
             RandomAccess.FlushToDisk(handle);

@@ -14,6 +14,7 @@ internal sealed class PayloadReader : IAsyncDisposable
     private readonly Stream _decoded;
     private readonly string _origin;
     private readonly string? _expectedSha256;
+    private PublishedBytesPump? _pump;
 
     private PayloadReader(HashingReadStream hashing, Stream decoded, string origin, string? expectedSha256, CompressionFormat format)
     {
@@ -33,18 +34,21 @@ internal sealed class PayloadReader : IAsyncDisposable
     public long PublishedBytesRead => _hashing.BytesRead;
 
     /// <summary>Opens <paramref name="published"/>, sniffs its compression and returns a reader whose
-    /// <see cref="Decoded"/> stream yields the payload. Takes ownership of <paramref name="published"/>.</summary>
+    /// <see cref="Decoded"/> stream yields the payload. Takes ownership of <paramref name="published"/>.
+    /// Reading and hashing the published bytes run on their own task ahead of decoding (bounded by
+    /// <see cref="PipeBufferBytes"/>), so download, hashing, decoding and writing overlap.</summary>
     public static async Task<PayloadReader> OpenAsync(
         Stream published, string origin, string? expectedSha256, Action<long>? onPublishedBytes, CancellationToken cancellationToken)
     {
         var hashing = new HashingReadStream(published, leaveOpen: false, onPublishedBytes);
+        var pump = new PublishedBytesPump(hashing, PipeBufferBytes, cancellationToken);
         byte[] head = new byte[CompressionSniffer.MaxMagicLength];
         int filled = 0;
         try
         {
             while (filled < head.Length)
             {
-                int n = await hashing.ReadAsync(head.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                int n = await pump.Output.ReadAsync(head.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                     break;
                 filled += n;
@@ -52,14 +56,18 @@ internal sealed class PayloadReader : IAsyncDisposable
         }
         catch
         {
+            await pump.DisposeAsync().ConfigureAwait(false);
             await hashing.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         var format = CompressionSniffer.Detect(head.AsSpan(0, filled));
-        var prefixed = new PrefixedReadStream(head.AsMemory(0, filled), hashing, leaveOpen: true);
+        var prefixed = new PrefixedReadStream(head.AsMemory(0, filled), pump.Output, leaveOpen: true);
         var decoded = Decompressor.OpenRead(prefixed, format, leaveOpen: false);
-        return new PayloadReader(hashing, decoded, origin, expectedSha256, format);
+        return new PayloadReader(hashing, decoded, origin, expectedSha256, format) { _pump = pump };
     }
+
+    /// <summary>How far reading the published bytes may run ahead of decoding.</summary>
+    public const int PipeBufferBytes = 8 * 1024 * 1024;
 
     /// <summary>
     /// Continues an interrupted raw (uncompressed) download: the bytes already written to
@@ -100,12 +108,15 @@ internal sealed class PayloadReader : IAsyncDisposable
     /// for the hash), then checks the SHA-256 when one is expected.</summary>
     public async Task VerifyAsync(CancellationToken cancellationToken)
     {
+        Stream rest = _pump is null ? _hashing : _pump.Output;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            while (await _hashing.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            while (await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
             {
             }
+            if (_pump is not null)
+                await _pump.CompletionAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -119,6 +130,8 @@ internal sealed class PayloadReader : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _decoded.DisposeAsync().ConfigureAwait(false);
+        if (_pump is not null)
+            await _pump.DisposeAsync().ConfigureAwait(false);
         await _hashing.DisposeAsync().ConfigureAwait(false);
     }
 }
