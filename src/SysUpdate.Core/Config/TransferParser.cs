@@ -255,12 +255,9 @@ internal sealed class TransferParser
         foreach (var word in words)
         {
             var v = Expand(e, word, NameMax);
-            // %A on a system without IMAGE_VERSION expands to nothing: nothing to protect, as upstream.
+            // %A on a system without IMAGE_VERSION expands to nothing: nothing to protect.
             if (v.Length == 0)
-            {
-                _diagnostics.Add(new ConfigDiagnostic(e.Location, $"ProtectVersion= value '{word}' expands to nothing, ignoring."));
                 continue;
-            }
             if (!VersionString.IsValid(v))
                 throw new ConfigSyntaxException(e.Location, "ProtectVersion= is not a valid version", v);
             if (!_protectVersions.Contains(v))
