@@ -276,10 +276,7 @@ internal sealed class TransferParser
             throw new ConfigSyntaxException(e.Location, $"Failed to split {e.Key}= into words", e.Value);
         foreach (var word in words)
         {
-            var url = Expand(e, word, PathMax);
-            if (!(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-                || !IsSupportedUrl(url))
-                throw new ConfigSyntaxException(e.Location, $"{e.Key}= is not a valid http(s) URL", url);
+            var url = FeatureParser.ParseUrl(e, word, _specifiers);
             if (!list.Contains(url))
                 list.Add(url);
         }
