@@ -101,12 +101,14 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
 
             RenameReplacing(partial, prepared.PendingPath!, prepared.ReadOnly == true);
         }
-        catch
+        catch (OperationCanceledException)
         {
-            // Nothing half-written may stay behind under any name an instance is recognised by.
+            // Cancelled by the user: leave nothing behind.
             TryRemoveTree(partial);
             throw;
         }
+        // Any other failure (hash mismatch, broken download) leaves the instance partial, as
+        // upstream does: it is listed as "partial" and removed by the next vacuum.
     }
 
     public Task<string> InstallAsync(PreparedInstall prepared, CancellationToken cancellationToken = default)
