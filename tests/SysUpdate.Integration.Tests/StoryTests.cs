@@ -94,9 +94,12 @@ public sealed class StoryTests : IDisposable
         await AssertUpToDateAsync();
         var list = await RunAsync("--json=short", "list");
         Assert.Equal("""{"current":"v3","all":["v3","v2","v1"],"appstreamUrls":[]}""", list.StandardOutput.Trim());
+        var missing = (await _sysupdate.RunAsync("--definitions=" + _definitions, "list", "v4")).ShouldExit(1);
+        Assert.Contains("Update 'v4' not found.", missing.StandardError, StringComparison.Ordinal);
         var before = TreeSnapshot.Take(_files, _dirs);
         await RunAsync("update");
-        before.AssertSameAs(TreeSnapshot.Take(_files, _dirs), "update with only a partial v4 on the server");
+        await RunAsync("acquire");
+        before.AssertSameAs(TreeSnapshot.Take(_files, _dirs), "update/acquire with only a partial v4 on the server");
 
         // v5 is complete: v4 is skipped, v5 installed, and v1 (oldest beyond InstancesMax=3) removed
         // from both targets — the default for the file transfer, the configured one for the directory.
