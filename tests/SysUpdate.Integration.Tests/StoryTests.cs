@@ -94,9 +94,12 @@ public sealed class StoryTests : IDisposable
         await AssertUpToDateAsync();
         var list = await RunAsync("--json=short", "list");
         Assert.Equal("""{"current":"v3","all":["v3","v2","v1"],"appstreamUrls":[]}""", list.StandardOutput.Trim());
+        var missing = (await _sysupdate.RunAsync("--definitions=" + _definitions, "list", "v4")).ShouldExit(1);
+        Assert.Contains("Update 'v4' not found.", missing.StandardError, StringComparison.Ordinal);
         var before = TreeSnapshot.Take(_files, _dirs);
         await RunAsync("update");
-        before.AssertSameAs(TreeSnapshot.Take(_files, _dirs), "update with only a partial v4 on the server");
+        await RunAsync("acquire");
+        before.AssertSameAs(TreeSnapshot.Take(_files, _dirs), "update/acquire with only a partial v4 on the server");
 
         // v5 is complete: v4 is skipped, v5 installed, and v1 (oldest beyond InstancesMax=3) removed
         // from both targets — the default for the file transfer, the configured one for the directory.
@@ -180,6 +183,8 @@ public sealed class StoryTests : IDisposable
         Assert.Equal([".sysupdate.pending.tree-v2", "current", "tree-v1"], Payloads.Names(_dirs));
         Assert.Equal("tree-v1", new FileInfo(Path.Combine(_dirs, "current")).LinkTarget);
 
+        // The pending version is what check-new offers (it still has to be installed).
+        await AssertOffersAsync("v2");
         var list = await RunAsync("--offline", "--json=short", "list");
         Assert.Equal("""{"current+pending":"v2","all":["v2","v1"],"appstreamUrls":[]}""", list.StandardOutput.Trim());
         var table = await RunAsync("--offline", "list");
@@ -197,6 +202,80 @@ public sealed class StoryTests : IDisposable
         list = await RunAsync("--offline", "--json=short", "list");
         Assert.Equal("""{"current":"v2","all":["v2","v1"],"appstreamUrls":[]}""", list.StandardOutput.Trim());
         await AssertUpToDateAsync();
+    }
+
+    [Fact]
+    public async Task BootCounting_FileRenamedByBootLoader_StillCountsAsInstalled()
+    {
+        Publish("v1");
+        await RunAsync("update");
+        var installed = Path.Combine(_files, "uki_v1+3-0.efi");
+
+        // The boot loader counts a try (+2-1), then blesses the entry (counters dropped).
+        foreach (var renamed in new[] { "uki_v1+2-1.efi", "uki_v1.efi" })
+        {
+            File.Move(installed, Path.Combine(_files, renamed));
+            installed = Path.Combine(_files, renamed);
+            var detail = await RunAsync("--offline", "--json=short", "list", "v1");
+            Assert.Contains("\"incomplete\":false", detail.StandardOutput, StringComparison.Ordinal);
+            await AssertUpToDateAsync();
+            var before = TreeSnapshot.Take(_files, _dirs);
+            await RunAsync("update");
+            before.AssertSameAs(TreeSnapshot.Take(_files, _dirs), $"update after the boot loader renamed the UKI to {renamed}");
+        }
+
+        var json = await RunAsync("--offline", "--json=short", "list", "v1");
+        Assert.Contains("\"tries-left\":null", json.StandardOutput, StringComparison.Ordinal);
+        Publish("v2");
+        await RunAsync("update");
+        Assert.Equal(["uki_v1.efi", "uki_v2+3-0.efi"], Payloads.Names(_files));
+    }
+
+    [Fact]
+    public async Task PartialLeftover_UpdateRefusedUntilVacuumed()
+    {
+        Publish("v1");
+        await RunAsync("update");
+        Publish("v2");
+        // What an interrupted acquire leaves behind.
+        var partial = Payloads.WriteFile(Path.Combine(_files, ".sysupdate.partial.uki_v2+3-0.efi"), "half");
+
+        var detail = await RunAsync("--offline", "list", "v2");
+        Assert.Contains("partial", detail.StandardOutput, StringComparison.Ordinal);
+        var refused = (await _sysupdate.RunAsync("--definitions=" + _definitions, "update")).ShouldExit(1);
+        Assert.Contains("Vacuum it to try installing again", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(partial));
+        Assert.Equal("tree-v1", new FileInfo(Path.Combine(_dirs, "current")).LinkTarget);
+
+        await RunAsync("vacuum");
+        Assert.False(File.Exists(partial), "vacuum removes partial instances");
+        await AssertOffersAsync("v2");
+        await RunAsync("update");
+        AssertInstalled("v2");
+    }
+
+    [Fact]
+    public async Task Vacuum_InstancesMaxOptionAndDropIn_TrimOldest()
+    {
+        foreach (var version in new[] { "v1", "v2", "v3" })
+        {
+            Publish(version);
+            await RunAsync("update");
+        }
+        (await _sysupdate.RunAsync("--definitions=" + _definitions, "-m", "0", "vacuum")).ShouldExit(1);
+
+        var vacuum = await RunAsync("--json=short", "-m", "2", "vacuum");
+        Assert.Equal("""{"removed":1,"disabledTransfers":0}""", vacuum.StandardOutput.Trim());
+        Assert.Equal(["uki_v2+3-0.efi", "uki_v3+3-0.efi"], Payloads.Names(_files));
+        Assert.Equal(["current", "tree-v2", "tree-v3"], Payloads.Names(_dirs));
+
+        // A drop-in lowers the directory transfer's InstancesMax= to 2: the next update keeps v3 and v4 there.
+        Payloads.WriteFile(Path.Combine(_definitions, "20-tree.transfer.d", "50-max.conf"), "[Target]\nInstancesMax=2\n");
+        Publish("v4");
+        await RunAsync("update");
+        AssertInstalled("v4");
+        Assert.Equal(["uki_v2+3-0.efi", "uki_v3+3-0.efi", "uki_v4+3-0.efi"], Payloads.Names(_files));
+        Assert.Equal(["current", "tree-v3", "tree-v4"], Payloads.Names(_dirs));
     }
 
     [Fact]

@@ -1,6 +1,11 @@
 namespace SysUpdate.Integration.Tests.Support;
 
-/// <summary>A fresh directory under /var/tmp (not tmpfs-limited), removed on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp directory, removed on dispose together with the entries
+/// that installs into it left in the host's install database: with <c>--definitions</c> the root is
+/// <c>/</c>, so <c>update</c> records its targets in <c>/var/lib/systemd/sysupdate/installdb</c>, as
+/// upstream does.
+/// </summary>
 internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "sysupdate-it-")
@@ -15,8 +20,11 @@ internal sealed class TempDirectory : IDisposable
     /// <summary>Creates (if needed) and returns a subdirectory.</summary>
     public string Dir(params string[] parts) => Directory.CreateDirectory(Combine(parts)).FullName;
 
+    private const string InstallDb = "/var/lib/systemd/sysupdate/installdb";
+
     public void Dispose()
     {
+        RemoveInstallDbEntries();
         try
         {
             MakeWritable(new DirectoryInfo(Path));
@@ -24,6 +32,17 @@ internal sealed class TempDirectory : IDisposable
         }
         catch (DirectoryNotFoundException)
         {
+        }
+    }
+
+    private void RemoveInstallDbEntries()
+    {
+        if (!Directory.Exists(InstallDb))
+            return;
+        foreach (var entry in new DirectoryInfo(InstallDb).EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is { } target && target.StartsWith(Path + "/", StringComparison.Ordinal))
+                entry.Delete();
         }
     }
 
