@@ -12,9 +12,6 @@ internal readonly record struct TargetId(string Class, string? Name)
 
     public static readonly TargetId Host = new(HostClass, null);
 
-    /// <summary>The classes in the IDL's order, which is also the sort order of ListTargets.</summary>
-    public static readonly IReadOnlyList<string> Classes = ["machine", "portable", "sysext", "confext", HostClass, ComponentClass];
-
     /// <summary>Key of the per-target lock, upstream's target id spelling (<c>host</c>, <c>component:NAME</c>).</summary>
     public string Key => Name is null ? Class : $"{Class}:{Name}";
 
