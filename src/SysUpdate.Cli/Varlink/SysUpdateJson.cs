@@ -1,0 +1,99 @@
+using System.Text.Json;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Planning;
+
+namespace SysUpdate.Cli.Varlink;
+
+/// <summary>Writes the IDL's struct types (<c>Version</c>, <c>Content</c>, <c>Feature</c>, <c>Progress</c>) with <see cref="Utf8JsonWriter"/>.</summary>
+internal static class SysUpdateJson
+{
+    public static void WriteVersion(Utf8JsonWriter w, UpdateSet set)
+    {
+        var flags = set.Flags;
+        w.WriteStartObject();
+        w.WriteString("version", set.Version);
+        w.WriteNumber("flags", (int)flags);
+        w.WriteString("assessment", flags.ToAssessment());
+        w.WriteBoolean("newest", flags.HasFlag(UpdateSetFlags.Newest));
+        w.WriteBoolean("available", flags.HasFlag(UpdateSetFlags.Available));
+        w.WriteBoolean("installed", flags.HasFlag(UpdateSetFlags.Installed));
+        w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
+        w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
+        w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
+        w.WriteBoolean("partial", flags.HasFlag(UpdateSetFlags.Partial));
+        w.WriteBoolean("pending", flags.HasFlag(UpdateSetFlags.Pending));
+        w.WriteEndObject();
+    }
+
+    /// <summary>One instance of a version, typed as the resource it was found in (source or target).</summary>
+    public static void WriteContent(Utf8JsonWriter w, TransferRuntime transfer, Instance instance)
+    {
+        bool isTarget = transfer.TargetInstances.Contains(instance);
+        var type = isTarget ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
+        var m = instance.Metadata;
+        w.WriteStartObject();
+        w.WriteString("type", type.ToConfigString());
+        w.WriteString("path", instance.Path);
+        if (m.PartitionUuid is { } u) w.WriteString("ptuuid", u.ToString("D"));
+        if (m.PartitionFlags is { } f) w.WriteNumber("ptflags", f);
+        if (m.MtimeMicroseconds is { } t) w.WriteNumber("mtime", t);
+        if (m.Mode is { } mode) w.WriteNumber("mode", mode);
+        if (m.Size is { } size) w.WriteNumber("size", size);
+        if (m.TriesDone is { } d) w.WriteNumber("triesDone", d);
+        if (m.TriesLeft is { } l) w.WriteNumber("triesLeft", l);
+        if (m.NoAuto is { } a) w.WriteBoolean("noauto", a);
+        if (m.ReadOnly is { } r) w.WriteBoolean("ro", r);
+        if (m.GrowFileSystem is { } g) w.WriteBoolean("growfs", g);
+        if (m.Sha256 is { } h) w.WriteString("sha256", h);
+        w.WriteEndObject();
+    }
+
+    public static void WriteFeature(Utf8JsonWriter w, Feature feature, IReadOnlyList<string> transfers)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", feature.Id);
+        if (feature.Description is { } description) w.WriteString("description", description);
+        w.WriteStartArray("documentation");
+        if (feature.Documentation is { } documentation) w.WriteStringValue(documentation);
+        w.WriteEndArray();
+        if (feature.AppStream is { } appstream) w.WriteString("appstream", appstream);
+        w.WriteBoolean("isEnabled", feature.Enabled);
+        WriteStrings(w, "transfers", transfers);
+        w.WriteEndObject();
+    }
+
+    public static void WriteProgress(Utf8JsonWriter w, TransferProgress p)
+    {
+        w.WriteStartObject();
+        w.WriteString("phase", p.Phase switch
+        {
+            UpdatePhase.Discovering => "discovering",
+            UpdatePhase.MakingRoom => "making_room",
+            UpdatePhase.Acquiring => "acquiring",
+            UpdatePhase.Installing => "installing",
+            UpdatePhase.Done => "done",
+            _ => throw new ArgumentOutOfRangeException(nameof(p), p.Phase, "unknown phase"),
+        });
+        w.WriteString("version", p.Version);
+        if (p.TransferId is { } transfer) w.WriteString("transfer", transfer);
+        w.WriteNumber("transferIndex", p.TransferIndex);
+        w.WriteNumber("transferCount", p.TransferCount);
+        w.WriteNumber("bytesDone", p.BytesDone);
+        if (p.BytesTotal is { } total) w.WriteNumber("bytesTotal", total);
+        w.WriteNumber("percent", Percent(p));
+        w.WriteEndObject();
+    }
+
+    /// <summary>Overall percentage; installing starts only after every transfer was acquired.</summary>
+    public static int Percent(TransferProgress p) => p.Phase is UpdatePhase.Installing or UpdatePhase.Done ? 100 : p.OverallPercent;
+
+    public static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+            w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+}

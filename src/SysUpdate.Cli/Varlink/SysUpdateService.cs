@@ -1,0 +1,406 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SysUpdate.Cli.Commands.Features;
+using SysUpdate.Cli.Notify;
+using SysUpdate.Core;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Planning;
+using SysUpdate.Varlink;
+using SysUpdate.Varlink.Server;
+
+namespace SysUpdate.Cli.Varlink;
+
+/// <summary>
+/// The handlers of <c>io.systemd.SysUpdate</c>, running the engine in-process. Who may do what comes
+/// from the caller's SO_PEERCRED uid: anyone may list, check and describe; only root may acquire,
+/// install, update, vacuum or change features. One change per target runs at a time; a second one
+/// gets <c>Busy</c>. A closed connection cancels the running operation through the call's token.
+/// </summary>
+internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
+
+    private enum Change
+    {
+        Acquire,
+        Install,
+        Update,
+    }
+
+    public VarlinkInterfaceRegistration CreateRegistration() =>
+        new VarlinkInterfaceRegistration(SysUpdateInterface.Description)
+            .Map("ListTargets", (call, ct) => Guard(call, () => ListTargetsAsync(call, ct)))
+            .Map("ListFeatures", (call, ct) => Guard(call, () => ListFeaturesAsync(call, ct)))
+            .Map("CheckNew", (call, ct) => Guard(call, () => CheckNewAsync(call, ct)))
+            .Map("ListVersions", (call, ct) => Guard(call, () => ListVersionsAsync(call, ct)))
+            .Map("Describe", (call, ct) => Guard(call, () => DescribeAsync(call, ct)))
+            .Map("GetVersion", (call, ct) => Guard(call, () => GetVersionAsync(call, ct)))
+            .Map("Acquire", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Acquire, ct)))
+            .Map("Install", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Install, ct)))
+            .Map("Update", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Update, ct)))
+            .Map("Vacuum", (call, ct) => Guard(call, () => VacuumAsync(call, ct)))
+            .Map("SetFeatureEnabled", (call, ct) => Guard(call, () => SetFeatureEnabledAsync(call, ct)));
+
+    /// <summary>The targets: host when it has transfer definitions, then every component (none with --definitions).</summary>
+    public IReadOnlyList<TargetId> EnumerateTargets()
+    {
+        var targets = new List<TargetId>();
+        var host = DefinitionLoader.Load(
+            new DefinitionOptions { Root = baseOptions.Root, DefinitionsDirectory = baseOptions.DefinitionsDirectory },
+            new HostIdentity(baseOptions.Root));
+        if (host.Transfers.Count > 0)
+            targets.Add(TargetId.Host);
+        if (baseOptions.DefinitionsDirectory is null)
+        {
+            foreach (var component in DefinitionLoader.EnumerateComponents(baseOptions.Root).Order(StringComparer.Ordinal))
+                targets.Add(new TargetId(TargetId.ComponentClass, component));
+        }
+        return targets;
+    }
+
+    private Task ListTargetsAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var targets = EnumerateTargets();
+        return call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("targets");
+            foreach (var target in targets)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("id");
+                target.WriteJson(w);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, cancellationToken: ct).AsTask();
+    }
+
+    private async Task ListFeaturesAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: true);
+        var context = await LoadAsync(options, LoadRequirements.AnyTransfers, online: false, ct).ConfigureAwait(false);
+        var definitions = context.Definitions;
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("features");
+            foreach (var feature in definitions.Features)
+                SysUpdateJson.WriteFeature(w, feature, FeaturesCommand.TransfersOf(definitions, feature.Id));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task CheckNewAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: false);
+        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        var candidate = context.Plan.Candidate ?? throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("available", candidate.Version);
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task ListVersionsAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        var sets = context.Plan.UpdateSets;
+        var current = sets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
+        var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            if (current is not null)
+                w.WriteString("current", current.Version);
+            w.WriteBoolean("currentIsPending", current is not null && current.Has(UpdateSetFlags.Pending));
+            w.WriteStartArray("versions");
+            foreach (var set in sets)
+                SysUpdateJson.WriteVersion(w, set);
+            w.WriteEndArray();
+            SysUpdateJson.WriteStrings(w, "appstreamUrls", appstream);
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task DescribeAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        string version = call.Parameters.GetProperty("version").GetString()!;
+        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        var set = context.Plan.Find(version) ?? throw NoSuchVersion(version);
+        var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
+            .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("version");
+            SysUpdateJson.WriteVersion(w, set);
+            SysUpdateJson.WriteStrings(w, "changelogUrls", changelogs);
+            w.WriteStartArray("contents");
+            for (int i = 0; i < set.Instances.Count; i++)
+            {
+                if (set.Instances[i] is { } instance)
+                    SysUpdateJson.WriteContent(w, context.Transfers[i], instance);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task GetVersionAsync(VarlinkCall call, CancellationToken ct)
+    {
+        var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: true);
+        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        string? version = context.Plan.NewestInstalled?.Version;
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            if (version is not null)
+                w.WriteString("version", version);
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task ChangeAsync(VarlinkCall call, Change change, CancellationToken ct)
+    {
+        RequireRoot(call);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, offline: change == Change.Install);
+        string? version = OptionalString(call.Parameters, "version");
+        using var busy = Lock(target);
+
+        var queue = new VarlinkProgressQueue();
+        using var operation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task pump = call.More ? PumpProgressAsync(call, queue.Reader, operation, ct) : DrainAsync(queue.Reader);
+        string? result;
+        try
+        {
+            result = await Task.Run(() => RunChangeAsync(options, change, version, queue, operation.Token), operation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            queue.Complete();
+            await pump.ConfigureAwait(false);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        if (result is null)
+            throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("version", result);
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the engine; returns the acquired or installed version, null when there was nothing to do.</summary>
+    private async Task<string?> RunChangeAsync(SysUpdateOptions options, Change change, string? version, VarlinkProgressQueue progress, CancellationToken ct)
+    {
+        var context = await LoadAsync(options,
+            LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers | LoadRequirements.EnabledComponent, online: true, ct).ConfigureAwait(false);
+        var operations = new UpdateOperations(context, progress);
+        UpdateOperations.Staged? staged;
+        try
+        {
+            staged = change == Change.Install
+                ? await operations.ProcessPendingAsync(version, ct).ConfigureAwait(false)
+                : await operations.AcquireAsync(version, ct).ConfigureAwait(false);
+        }
+        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT" && version is not null && context.Plan.Find(version) is null)
+        {
+            throw NoSuchVersion(version);
+        }
+        if (staged is null)
+            return null;
+        if (change == Change.Acquire)
+            return staged.Set.Version;
+
+        // Past this point the install runs to its end: a half-renamed set would be worse than a finished one.
+        ct.ThrowIfCancellationRequested();
+        var installed = await operations.InstallAsync(staged, CancellationToken.None).ConfigureAwait(false);
+        if (!options.RootIsExplicit)
+            await CompletedUpdateNotifier.NotifyAsync(context, installed, logger, CancellationToken.None).ConfigureAwait(false);
+        return installed.Set.Version;
+    }
+
+    private async Task VacuumAsync(VarlinkCall call, CancellationToken ct)
+    {
+        RequireRoot(call);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, offline: true);
+        using var busy = Lock(target);
+        var context = await LoadAsync(options, LoadRequirements.AnyTransfers, online: false, ct).ConfigureAwait(false);
+        var result = await Core.Planning.Vacuum.RunAsync(context, 0, null, ct).ConfigureAwait(false);
+        await call.ReplyAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("removed", result.Removed);
+            w.WriteNumber("disabledTransfers", result.DisabledTransfers);
+            w.WriteEndObject();
+        }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task SetFeatureEnabledAsync(VarlinkCall call, CancellationToken ct)
+    {
+        RequireRoot(call);
+        var target = TargetId.FromParameters(call.Parameters);
+        string feature = call.Parameters.GetProperty("feature").GetString()!;
+        if (!DefinitionFile.IsValidName(feature) || feature.Contains('/', StringComparison.Ordinal))
+            throw VarlinkErrorException.InvalidParameter("feature");
+        bool? enabled = OptionalBool(call.Parameters, "enabled");
+        var options = OptionsFor(target, offline: true);
+        using var busy = Lock(target);
+        var context = await LoadAsync(options, LoadRequirements.None, online: false, ct).ConfigureAwait(false);
+        if (context.Definitions.FindFeature(feature) is null)
+            throw new VarlinkErrorException(SysUpdateInterface.NoSuchFeature, new System.Text.Json.Nodes.JsonObject { ["feature"] = feature });
+
+        string directory = Path.Combine(context.Definitions.Directories.WritableDirectory, feature + ".feature.d");
+        string path = Path.Combine(directory, EnableFeatureCommand.DropInName);
+        if (enabled is not { } value)
+        {
+            File.Delete(path);
+            SysUpdateLog.Info(logger, $"Feature '{feature}' reset.");
+            return;
+        }
+        Directory.CreateDirectory(directory);
+        string temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, $"# Generated via io.systemd.SysUpdate.SetFeatureEnabled\n\n[Feature]\nEnabled={(value ? "yes" : "no")}\n", ct).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+        SysUpdateLog.Info(logger, $"Feature '{feature}' {(value ? "enabled" : "disabled")}.");
+    }
+
+    /// <summary>Sends progress as <c>continues</c> replies: every phase, transfer or percent change, else at most every 200 ms.</summary>
+    private static async Task PumpProgressAsync(VarlinkCall call, ChannelReader<TransferProgress> reader, CancellationTokenSource operation, CancellationToken ct)
+    {
+        TransferProgress? last = null;
+        var sinceLast = Stopwatch.StartNew();
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                TransferProgress? held = null;
+                while (reader.TryRead(out TransferProgress? p))
+                {
+                    bool significant = last is null || p.Phase != last.Phase || p.TransferId != last.TransferId
+                        || SysUpdateJson.Percent(p) != SysUpdateJson.Percent(last);
+                    if (!significant && sinceLast.Elapsed < ProgressInterval)
+                    {
+                        held = p;
+                        continue;
+                    }
+                    held = null;
+                    last = p;
+                    sinceLast.Restart();
+                    await call.ReplyAsync(w => WriteProgressReply(w, p), continues: true, ct).ConfigureAwait(false);
+                }
+                if (held is not null && sinceLast.Elapsed >= ProgressInterval)
+                {
+                    last = held;
+                    sinceLast.Restart();
+                    await call.ReplyAsync(w => WriteProgressReply(w, held), continues: true, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is VarlinkException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone: stop the operation and drop what is left.
+            await operation.CancelAsync().ConfigureAwait(false);
+            await DrainAsync(reader).ConfigureAwait(false);
+        }
+    }
+
+    private static void WriteProgressReply(Utf8JsonWriter w, TransferProgress p)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("progress");
+        SysUpdateJson.WriteProgress(w, p);
+        w.WriteEndObject();
+    }
+
+    private static async Task DrainAsync(ChannelReader<TransferProgress> reader)
+    {
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out _))
+            {
+            }
+        }
+    }
+
+    private SysUpdateOptions OptionsFor(TargetId target, bool offline)
+    {
+        switch (target.Class)
+        {
+            case TargetId.HostClass:
+                return baseOptions with { Component = null, Offline = offline };
+            case TargetId.ComponentClass:
+                if (baseOptions.DefinitionsDirectory is not null
+                    || !DefinitionLoader.EnumerateComponents(baseOptions.Root).Contains(target.Name!, StringComparer.Ordinal))
+                    throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
+                return baseOptions with { Component = target.Name, DefinitionsDirectory = null, Offline = offline };
+            default:
+                // Image targets (machine, portable, sysext, confext) are not discovered by this implementation.
+                throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
+        }
+    }
+
+    private async Task<UpdateContext> LoadAsync(SysUpdateOptions options, LoadRequirements requirements, bool online, CancellationToken ct)
+    {
+        try
+        {
+            return online
+                ? await UpdateContext.LoadOnlineAsync(options, requirements, logger, ct).ConfigureAwait(false)
+                : await UpdateContext.LoadOfflineAsync(options, requirements, logger, ct).ConfigureAwait(false);
+        }
+        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT" && ex is not ConfigSyntaxException)
+        {
+            throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
+        }
+    }
+
+    private TargetLock Lock(TargetId target) =>
+        _busy.TryAdd(target.Key, 0) ? new TargetLock(_busy, target.Key) : throw new VarlinkErrorException(SysUpdateInterface.Busy);
+
+    private static void RequireRoot(VarlinkCall call)
+    {
+        if (call.Peer is not { UserId: 0 })
+            throw VarlinkErrorException.PermissionDenied();
+    }
+
+    private static VarlinkErrorException NoSuchVersion(string version) =>
+        new(SysUpdateInterface.NoSuchVersion, new System.Text.Json.Nodes.JsonObject { ["version"] = version });
+
+    private static bool? OptionalBool(JsonElement parameters, string name) =>
+        parameters.TryGetProperty(name, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+
+    private static string? OptionalString(JsonElement parameters, string name) =>
+        parameters.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Turns engine errors into Varlink errors: <c>io.systemd.System</c> with the errno the engine names.</summary>
+    private async Task Guard(VarlinkCall call, Func<Task> handler)
+    {
+        try
+        {
+            await handler().ConfigureAwait(false);
+        }
+        catch (SysUpdateException ex)
+        {
+            SysUpdateLog.Warning(logger, $"{call.Method}: {ex.Message}");
+            (int errno, string name) = ErrnoNames.Resolve(ex.ErrnoName);
+            throw VarlinkErrorException.System(errno, name);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SysUpdate.Varlink.Tests.Service;
+
+/// <summary>
+/// The python3-varlink reference client (Debian package python3-varlink) against the real
+/// <c>sysupdate varlink</c> process: as root it calls every method (Update streamed) and introspects;
+/// as another uid (setpriv to nobody) it may check but not change.
+/// </summary>
+public sealed class PythonSysUpdateClientTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    [Fact]
+    public async Task PythonClient_AsRoot_CallsEveryMethodStreamsUpdateAndIntrospects()
+    {
+        if (SkipReason(requireRoot: false) is { } reason)
+        {
+            Console.WriteLine("SKIPPED PythonClient_AsRoot: " + reason);
+            return;
+        }
+        await using var server = await SysUpdateServer.StartAsync();
+        if (server is null)
+            return;
+
+        var result = await RunAsync([Python, Script(), server.SocketPath, "all"]);
+
+        Assert.Equal("3", result.GetProperty("checkNew").GetString());
+        Assert.Equal(2, result.GetProperty("targets").GetArrayLength());
+        Assert.Equal("SysUpdate", result.GetProperty("info").GetProperty("vendor").GetString());
+        Assert.Equal(
+            ["Acquire", "Busy", "CheckNew", "Content", "Describe", "Feature", "GetVersion", "Install", "ListFeatures", "ListTargets",
+             "ListVersions", "NoSuchFeature", "NoSuchTarget", "NoSuchVersion", "NoUpdateNeeded", "Progress", "SetFeatureEnabled",
+             "Target", "TargetClass", "TargetIdentifier", "Update", "UpdatePhase", "Vacuum", "Version"],
+            result.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("optional", result.GetProperty("features")[0].GetProperty("id").GetString());
+        Assert.Equal(["3:candidate", "2:available", "1:available"], result.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("available", result.GetProperty("describe").GetString());
+        Assert.Equal("2", result.GetProperty("acquire").GetString());
+        Assert.Equal("2", result.GetProperty("install").GetString());
+        Assert.Equal("2", result.GetProperty("getVersion").GetString());
+        var update = result.GetProperty("update").EnumerateArray().Select(u => u.GetString()).ToList();
+        Assert.Equal(["making_room", "acquiring", "installing", "done", "version=3"], update.Distinct());
+        Assert.Equal("io.systemd.SysUpdate.NoUpdateNeeded", result.GetProperty("noUpdate").GetString());
+        Assert.Equal(0, result.GetProperty("vacuum").GetProperty("disabledTransfers").GetInt32());
+        Assert.Equal("io.systemd.SysUpdate.NoSuchTarget", result.GetProperty("noSuchTarget").GetString());
+        Assert.Equal("org.varlink.service.InvalidParameter", result.GetProperty("invalidTarget").GetString());
+        Assert.True(File.Exists(Path.Combine(server.Destination, "app_3.img")));
+        Assert.True(File.Exists(Path.Combine(server.Destination, "opt_3.img")), "the feature enabled over Varlink took effect");
+    }
+
+    [Fact]
+    public async Task PythonClient_AsNobody_MayCheckButNotChange()
+    {
+        if (SkipReason(requireRoot: true) is { } reason)
+        {
+            Console.WriteLine("SKIPPED PythonClient_AsNobody: " + reason);
+            return;
+        }
+        await using var server = await SysUpdateServer.StartAsync();
+        if (server is null)
+            return;
+        string script = Path.Combine(server.TempDirectory, "sysupdate_client.py");
+        File.Copy(Script(), script);
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+
+        var result = await RunAsync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Python, script, server.SocketPath, "unprivileged"]);
+
+        Assert.Equal("3", result.GetProperty("checkNew").GetString());
+        Assert.Equal(2, result.GetProperty("targets").GetArrayLength());
+        Assert.Equal(1, result.GetProperty("features").GetArrayLength());
+        Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("update").GetString());
+        Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("vacuum").GetString());
+        Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("setFeature").GetString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(server.Destination));
+        Assert.False(Directory.Exists(Path.Combine(server.Root, "etc/sysupdate.d/optional.feature.d")));
+    }
+
+    private static string? SkipReason(bool requireRoot)
+    {
+        if (requireRoot && Native.GetUid() != 0)
+            return "needs root to run a client as another uid";
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import varlink"]) { RedirectStandardError = true });
+            if (process is null || !process.WaitForExit(10_000) || process.ExitCode != 0)
+                return "python3-varlink is not installed (apt-get install -t bookworm-backports python3-varlink)";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "python3 is not installed";
+        }
+        return null;
+    }
+
+    private static string Script([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "sysupdate_client.py");
+
+    private static async Task<JsonElement> RunAsync(string[] command)
+    {
+        using var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = true, RedirectStandardError = true },
+        };
+        process.Start();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.True(process.ExitCode == 0, $"python client failed ({process.ExitCode}): {await stderr}");
+        using var document = JsonDocument.Parse(await stdout);
+        return document.RootElement.Clone();
+    }
+}

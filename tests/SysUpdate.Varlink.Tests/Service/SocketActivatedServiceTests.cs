@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using SysUpdate.Varlink.Client;
+
+namespace SysUpdate.Varlink.Tests.Service;
+
+/// <summary>
+/// <c>sysupdate varlink</c> started by systemd-socket-activate (the sd_listen_fds protocol a socket unit
+/// uses): a listening socket (Accept=no) and one process per connection (Accept=yes).
+/// </summary>
+public sealed class SocketActivatedServiceTests
+{
+    private const string Activate = "/usr/bin/systemd-socket-activate";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Varlink_SocketActivated_ServesSuccessiveConnections(bool accept)
+    {
+        string? sysupdate = ServiceBinaries.SysUpdate;
+        if (sysupdate is null || !File.Exists(Activate))
+        {
+            Console.WriteLine("SKIPPED: " + (sysupdate is null ? ServiceBinaries.SkipReason("sysupdate") : "systemd-socket-activate is not installed"));
+            return;
+        }
+        // The --listen server only provides the root tree; the activated process serves it on another socket.
+        await using var tree = await SysUpdateServer.StartAsync();
+        Assert.NotNull(tree);
+        string socket = Path.Combine(tree.TempDirectory, accept ? "accept.sock" : "listen.sock");
+        var start = new ProcessStartInfo(Activate) { RedirectStandardError = true, RedirectStandardOutput = true };
+        if (accept)
+            start.ArgumentList.Add("--accept");
+        foreach (string argument in new[] { "-l", socket, "--", sysupdate, "--root=" + tree.Root, "varlink" })
+            start.ArgumentList.Add(argument);
+        using var activator = Process.Start(start)!;
+        activator.BeginErrorReadLine();
+        activator.BeginOutputReadLine();
+        try
+        {
+            await WaitForSocketAsync(socket);
+            for (int i = 0; i < 2; i++)
+            {
+                await using var client = await VarlinkClient.ConnectAsync(socket);
+                var reply = await client.CallAsync("io.systemd.SysUpdate.ListTargets");
+                Assert.Equal(2, reply.GetProperty("targets").GetArrayLength());
+                Assert.Equal("3", (await client.CallAsync("io.systemd.SysUpdate.CheckNew", new System.Text.Json.Nodes.JsonObject
+                {
+                    ["target"] = new System.Text.Json.Nodes.JsonObject { ["class"] = "host" },
+                })).GetProperty("available").GetString());
+            }
+        }
+        finally
+        {
+            activator.Kill();
+            await activator.WaitForExitAsync();
+        }
+    }
+
+    private static async Task WaitForSocketAsync(string path)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "systemd-socket-activate did not create the socket");
+            await Task.Delay(20);
+        }
+    }
+}
