@@ -146,8 +146,13 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
                 context.Logger.AlreadyInTarget(instance.Path);
                 continue;
             }
+            // A run interrupted between transfers leaves some pending and this one never acquired: there
+            // is nothing to install for it, so treat the set like a partial one.
+            if (existing is null)
+                throw new SysUpdateException($"Selected update '{set.Version}' is pending installation but was never acquired for '{transfers[i].Id}'. Vacuum it to try installing again.")
+                { ErrnoName = "EUCLEAN" };
             var metadata = TargetMetadata.Compile(transfers[i].Definition, instance);
-            prepared[i] = transfers[i].Target.PrepareFromPending(existing ?? instance, metadata);
+            prepared[i] = transfers[i].Target.PrepareFromPending(existing, metadata);
         }
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<Staged?>(new Staged(set, prepared));

@@ -242,7 +242,7 @@ internal sealed class PartitionTarget : ITargetResource
     {
         string label = _transfer.Target.Patterns[0].Format(metadata);
         if (!GptPartition.IsValidName(label) || label == EmptyLabel)
-            throw new SysUpdateException($"{_transfer.DefinitionPath}: Formatted pattern is not suitable as GPT partition label, refusing: {label}")
+            throw new SysUpdateException($"{_transfer.DefinitionPath}: Formatted pattern is not suitable as GPT partition label on {Location}, refusing: {label}")
             { ErrnoName = "EINVAL" };
         return label;
     }
