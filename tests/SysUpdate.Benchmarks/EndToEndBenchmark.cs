@@ -91,7 +91,7 @@ internal static class EndToEndBenchmark
             {
                 var sample = await RunOnceAsync(work, binary, server.BaseUrl, codec, file, size, rawSha256, sync).ConfigureAwait(false);
                 Console.Error.WriteLine(
-                    $"{codec} run {run + 1}/{runs}: e2e {sample.EndToEnd:F2} s, peak RSS {sample.PeakRssBytes / (double)MiB:F1} MiB; alone: download {sample.Download:F2} s, "
+                    $"{codec} run {run + 1}/{runs}: e2e {sample.EndToEnd:F2} s, peak RSS {sample.PeakRssBytes / (double)MiB:F1} MiB, child CPU {sample.ChildCpu:F2} s; alone: download {sample.Download:F2} s, "
                     + $"sha256 {sample.Sha256:F2} s, decode {sample.Decode:F2} s, write {sample.Write:F2} s");
                 samples.Add(sample);
             }
@@ -101,8 +101,8 @@ internal static class EndToEndBenchmark
         Console.WriteLine();
         Console.WriteLine($"Median of {runs} runs, sync={(sync ? "yes" : "no")}; MiB/s are image (uncompressed) MiB per second for every column; peak RSS is the largest.");
         Console.WriteLine();
-        Console.WriteLine("| codec | image | published | e2e s | e2e MiB/s | peak RSS MiB | download MiB/s | SHA-256 MiB/s | decode MiB/s | write MiB/s | slowest stage | ratio |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| codec | image | published | e2e s | e2e MiB/s | peak RSS MiB | download MiB/s | SHA-256 MiB/s | decode MiB/s | write MiB/s | slowest stage | ratio | child CPU s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string row in rows)
             Console.WriteLine(row);
         return 0;
@@ -132,14 +132,18 @@ internal static class EndToEndBenchmark
             """).ConfigureAwait(false);
 
         // Stages alone, each on its own.
+        PageCache.WriteBackAll();
         var (download, downloaded) = await Stages.DownloadAsync(new Uri(baseUrl, Path.GetFileName(file))).ConfigureAwait(false);
         if (downloaded != new FileInfo(file).Length)
             throw new BenchmarkSetupException($"download stage read {downloaded} bytes of {new FileInfo(file).Length}");
+        PageCache.WriteBackAll();
         var (sha, _) = await Stages.HashFileAsync(file).ConfigureAwait(false);
+        PageCache.WriteBackAll();
         var (decode, decoded) = await Stages.DecodeFileAsync(file).ConfigureAwait(false);
         if (decoded != size)
             throw new BenchmarkSetupException($"decode stage produced {decoded} bytes, expected {size}");
         var slots = CreateImage(image, slotSize);
+        PageCache.WriteBackAll();
         var write = await Stages.WriteAsync(image, slots[0].StartBytes, slots[0].SizeBytes, size, sync).ConfigureAwait(false);
 
         // End to end, on a fresh image.
@@ -149,13 +153,14 @@ internal static class EndToEndBenchmark
         if (!sync)
             arguments.Add("--sync=no");
         arguments.Add("update");
+        PageCache.WriteBackAll();
         var child = await ChildProcess.RunAsync(binary, arguments, pollRss: true).ConfigureAwait(false);
         if (child.ExitCode != 0)
             throw new BenchmarkSetupException($"sysupdate {string.Join(' ', arguments)} failed with exit code {child.ExitCode}:\n{child.Output.Trim()}");
         await VerifySlotAsync(image, size, rawSha256).ConfigureAwait(false);
         File.Delete(image);
 
-        return new E2eSample(child.Wall.TotalSeconds, child.PeakRssBytes, download.TotalSeconds, sha.TotalSeconds, decode.TotalSeconds, write.TotalSeconds);
+        return new E2eSample(child.Wall.TotalSeconds, child.PeakRssBytes, child.CpuSeconds, download.TotalSeconds, sha.TotalSeconds, decode.TotalSeconds, write.TotalSeconds);
     }
 
     private static IReadOnlyList<GptPartition> CreateImage(string image, long slotSize) =>
@@ -199,11 +204,14 @@ internal static class EndToEndBenchmark
             ("write", Median(samples.Select(s => s.Write))),
         };
         var slowest = stages.MaxBy(s => s.Seconds);
+        // The ratio per run (its own stages against its own end-to-end time), then the median: the machine's
+        // load drifts between runs, and a run's stages were measured right next to it.
+        double ratio = Median(samples.Select(s => Math.Max(Math.Max(s.Download, s.Sha256), Math.Max(s.Decode, s.Write)) / s.EndToEnd));
         double mib = size / (double)MiB;
         string Rate(double seconds) => (mib / seconds).ToString("F0", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"| {codec} | {size / (double)GiB:0.##} GiB | {publishedBytes / (double)MiB:F0} MiB | {e2e:F2} | {Rate(e2e)} | {samples.Max(s => s.PeakRssBytes) / (double)MiB:F1} | "
-            + $"{Rate(stages[0].Seconds)} | {Rate(stages[1].Seconds)} | {Rate(stages[2].Seconds)} | {Rate(stages[3].Seconds)} | {slowest.Name} | {slowest.Seconds / e2e:F2} |");
+            + $"{Rate(stages[0].Seconds)} | {Rate(stages[1].Seconds)} | {Rate(stages[2].Seconds)} | {Rate(stages[3].Seconds)} | {slowest.Name} | {ratio:F2} | {Median(samples.Select(s => s.ChildCpu)):F2} |");
     }
 
     private static double Median(IEnumerable<double> values)
