@@ -1,1 +1,37 @@
-return 0;
+// SysUpdate benchmarks (not a test; never part of a test run):
+//   e2e     [--size-gib 1] [--codec raw|zstd|both] [--runs 3] [--sync yes|no]
+//   startup [--runs 21]
+//   micro   [BenchmarkDotNet arguments]
+using SysUpdate.Benchmarks;
+
+string mode = args.Length > 0 ? args[0] : string.Empty;
+string[] rest = args.Length > 0 ? args[1..] : [];
+try
+{
+    return mode switch
+    {
+        "e2e" => await EndToEndBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "startup" => await StartupBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "micro" => MicroBenchmarks.Run(rest),
+        _ => Usage(),
+    };
+}
+catch (BenchmarkSetupException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+    return 1;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project tests/SysUpdate.Benchmarks -- MODE [options]
+          e2e     [--size-gib N] [--codec raw|zstd|both] [--runs N] [--sync yes|no]
+                  download from Kestrel on loopback into a GPT image slot with the published sysupdate
+          startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
+          micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
+        The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
+        (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).
+        """);
+    return 2;
+}
