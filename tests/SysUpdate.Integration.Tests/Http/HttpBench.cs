@@ -24,6 +24,8 @@ internal sealed class HttpBench : IAsyncDisposable
         Root = tmp.Dir("root");
         Definitions = tmp.Dir("root", "etc", "sysupdate.d");
         SysUpdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(30) }
+            // Warnings and errors only: a failed run's stderr is then just its one-line error.
+            .WithEnvironment("SYSTEMD_LOG_LEVEL", "warning")
             .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", tmp.Dir("cache"))
             .WithEnvironment("SYSTEMD_OPENPGP_KEYRING", images.Keyring)
             .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
@@ -94,19 +96,34 @@ internal sealed class HttpBench : IAsyncDisposable
 
     public ServedFile ServeManifest(string text) => Serve("SHA256SUMS", Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Publishes everything build.sh made, with its SHA256SUMS and SHA256SUMS.gpg.</summary>
-    public void PublishSignedRelease()
+    /// <summary>Publishes everything build.sh made with its SHA256SUMS, and SHA256SUMS.gpg unless told not to.</summary>
+    public void PublishSignedRelease(bool withSignature = true)
     {
         foreach (var file in Directory.EnumerateFiles(Images.Directory))
         {
             string name = Path.GetFileName(file);
-            if (name is not ("SHA256SUMS.asc" or "import-pubring.pgp"))
+            if (name is not ("SHA256SUMS.asc" or "import-pubring.pgp") && (withSignature || name != "SHA256SUMS.gpg"))
                 Publish(name);
         }
     }
 
     /// <summary>Runs the CLI with <c>--root</c> set (definitions are found in its /etc/sysupdate.d).</summary>
     public Task<ProcessResult> RunAsync(params string[] args) => SysUpdate.RunAsync(["--root=" + Root, .. args]);
+
+    /// <summary>Asserts exit 1 with exactly one stderr line, containing each of <paramref name="fragments"/>; returns it.</summary>
+    public static string AssertOneLineError(ProcessResult result, params string[] fragments)
+    {
+        result.ShouldExit(1);
+        if (result.ErrorLines.Count != 1)
+            Assert.Fail($"expected exactly one stderr line\n{result}");
+        string line = result.ErrorLines[0];
+        foreach (var fragment in fragments)
+        {
+            if (!line.Contains(fragment, StringComparison.Ordinal))
+                Assert.Fail($"expected the error to contain '{fragment}'\n{result}");
+        }
+        return line;
+    }
 
     /// <summary>Requests for anything but the manifest and its signatures.</summary>
     public IReadOnlyList<RequestRecord> PayloadRequests() =>
