@@ -23,7 +23,26 @@ internal static class BoundedWriter
         {
             for (int current = 0; ; current ^= 1)
             {
-                int n = await ReadFullAsync(decoded, buffers[current].AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
+                var buffer = buffers[current].AsMemory(0, ChunkSize);
+                int n = 0;
+                try
+                {
+                    while (n < ChunkSize)
+                    {
+                        int read = await decoded.ReadAsync(buffer[n..], cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                            break;
+                        n += read;
+                    }
+                }
+                catch (Exception) when (n > 0 && !cancellationToken.IsCancellationRequested && (maxBytes is not { } limit || written + n <= limit))
+                {
+                    // Keep what arrived before the source broke: an interrupted download resumes from there.
+                    if (pendingWrite is not null)
+                        await pendingWrite.ConfigureAwait(false);
+                    pendingWrite = RandomAccess.WriteAsync(handle, buffer[..n], offset + written, cancellationToken).AsTask();
+                    throw;
+                }
                 if (n == 0)
                     break;
                 if (maxBytes is { } max && written + n > max)
@@ -56,18 +75,5 @@ internal static class BoundedWriter
         if (sync)
             RandomAccess.FlushToDisk(handle);
         return written;
-    }
-
-    private static async ValueTask<int> ReadFullAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-                break;
-            total += n;
-        }
-        return total;
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 
 namespace SysUpdate.Core.Pipeline;
 
@@ -6,7 +7,8 @@ namespace SysUpdate.Core.Pipeline;
 /// The first stage of the data path on its own task: reads the published stream (download + SHA-256)
 /// into a bounded <see cref="Pipe"/> that the decoder reads from. Backpressure pauses reading when
 /// the pipe holds <c>bufferBytes</c>; a failure while reading surfaces to the decoder as the same
-/// exception (so a broken connection is still a <c>TransportException</c>).
+/// exception (so a broken connection is still a <c>TransportException</c>), but only after every byte
+/// that arrived before it (an interrupted download keeps them and resumes after them).
 /// </summary>
 internal sealed class PublishedBytesPump : IAsyncDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
     private readonly Pipe _pipe;
     private readonly Task _task;
     private readonly CancellationTokenSource _cancel;
+    private ExceptionDispatchInfo? _failure;
 
     public PublishedBytesPump(Stream source, int bufferBytes, CancellationToken cancellationToken)
     {
@@ -24,7 +27,7 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
             minimumSegmentSize: ChunkSize,
             useSynchronizationContext: false));
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Output = _pipe.Reader.AsStream(leaveOpen: true);
+        Output = new FailAtEndStream(_pipe.Reader.AsStream(leaveOpen: true), this);
         _task = Task.Run(() => PumpAsync(source, _pipe.Writer, _cancel.Token), CancellationToken.None);
     }
 
@@ -34,7 +37,7 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
     /// <summary>Completes when the whole published stream has been read (and hashed).</summary>
     public Task CompletionAsync() => _task;
 
-    private static async Task PumpAsync(Stream source, PipeWriter writer, CancellationToken cancellationToken)
+    private async Task PumpAsync(Stream source, PipeWriter writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -53,7 +56,10 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            await writer.CompleteAsync(ex).ConfigureAwait(false);
+            // Completing the pipe with the exception would drop the bytes still in it: complete it
+            // normally and let the reader throw once it has drained them.
+            Volatile.Write(ref _failure, ExceptionDispatchInfo.Capture(ex));
+            await writer.CompleteAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -71,5 +77,55 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
             // Already surfaced to the reader, or the result of our own cancellation.
         }
         _cancel.Dispose();
+    }
+
+    /// <summary>The pipe's bytes, then the pump's failure (if any) instead of the end of the stream.</summary>
+    private sealed class FailAtEndStream(Stream inner, PublishedBytesPump pump) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Checked(inner.Read(buffer, offset, count), count);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Checked(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        private int Checked(int read, int asked)
+        {
+            if (read == 0 && asked > 0)
+                Volatile.Read(ref pump._failure)?.Throw();
+            return read;
+        }
     }
 }

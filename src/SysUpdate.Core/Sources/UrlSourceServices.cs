@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Manifests;
@@ -32,10 +33,40 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
         return transfer.Verify ?? true;
     }
 
+    /// <summary>
+    /// Builds the HTTP client. The defaults of <see cref="TransportOptions"/> (read timeout 60 s, 3 retries,
+    /// 1 s base backoff) can be overridden from the environment, mainly so tests of failing servers run fast:
+    /// <list type="bullet">
+    /// <item><c>SYSUPDATE_HTTP_READ_TIMEOUT_SEC</c>: longest wait for response headers or between body reads,
+    /// in seconds (positive, fractions allowed).</item>
+    /// <item><c>SYSUPDATE_HTTP_RETRIES</c>: retries after the first attempt for transient failures (0…100).</item>
+    /// <item><c>SYSUPDATE_HTTP_RETRY_DELAY_MS</c>: base of the exponential backoff between retries, in
+    /// milliseconds (positive).</item>
+    /// </list>
+    /// An unparsable or out-of-range value is an error naming the variable.
+    /// </summary>
     private TransportClient CreateClient()
     {
-        _factory = new HttpTransportFactory(new TransportOptions());
+        var transportOptions = new TransportOptions();
+        if (Number("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", 0.001, 86_400) is { } readSeconds)
+            transportOptions = transportOptions with { ReadTimeout = TimeSpan.FromSeconds(readSeconds) };
+        if (Number("SYSUPDATE_HTTP_RETRIES", 0, 100, integer: true) is { } retries)
+            transportOptions = transportOptions with { RetryCount = (int)retries };
+        if (Number("SYSUPDATE_HTTP_RETRY_DELAY_MS", 1, 3_600_000) is { } delayMs)
+            transportOptions = transportOptions with { RetryBaseDelay = TimeSpan.FromMilliseconds(delayMs) };
+        _factory = new HttpTransportFactory(transportOptions);
         return _factory.CreateClient(CacheDirectory());
+    }
+
+    private double? Number(string variable, double min, double max, bool integer = false)
+    {
+        if (options.Environment(variable) is not { Length: > 0 } text)
+            return null;
+        var styles = integer ? NumberStyles.None : NumberStyles.AllowDecimalPoint;
+        return double.TryParse(text, styles, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
+            ? value
+            : throw new SysUpdateException(string.Create(CultureInfo.InvariantCulture,
+                $"{variable}={text}: expected {(integer ? "an integer" : "a number")} from {min} to {max}")) { ErrnoName = "EINVAL" };
     }
 
     private string? CacheDirectory()

@@ -54,6 +54,9 @@ internal sealed class TestHttpServer : IAsyncDisposable
 
     public void Redirect(string from, string to) => _redirects[from] = to;
 
+    /// <summary>Every request so far, in arrival order.</summary>
+    public IReadOnlyList<RequestRecord> AllRequests() => _requests.ToList();
+
     public IReadOnlyList<RequestRecord> Requests(string path) => _requests.Where(r => r.Path == path).ToList();
 
     public int RequestCount(string path) => Requests(path).Count;
