@@ -49,7 +49,7 @@ for proj in tests/SysUpdate.Core.Tests tests/SysUpdate.Varlink.Tests tests/SysUp
   name=$(basename "$proj")
   dotnet test "$proj" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-    --logger "console;verbosity=normal" || status=1
+    --logger "console;verbosity=minimal" || status=1
 done
 
 python3 - "$results" <<'PY'
