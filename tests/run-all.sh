@@ -36,10 +36,12 @@ SRC
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build SysUpdate.sln -c Release -nologo -v q
+# One restore (it talks to the package feed, which is slow); everything after reuses it.
+dotnet restore SysUpdate.sln -v q
+dotnet build SysUpdate.sln -c Release -nologo -v q --no-restore
 # The integration tests run the published single-file executables, as a user would.
-dotnet publish src/SysUpdate.Cli -c Release -nologo -v q -o artifacts/bin
-dotnet publish src/UpdateCtl -c Release -nologo -v q -o artifacts/bin
+dotnet publish src/SysUpdate.Cli -c Release -nologo -v q --no-restore -o artifacts/bin
+dotnet publish src/UpdateCtl -c Release -nologo -v q --no-restore -o artifacts/bin
 export SYSUPDATE_BIN="$repo/artifacts/bin/sysupdate" UPDATECTL_BIN="$repo/artifacts/bin/updatectl"
 
 results="$repo/artifacts/test-results"
