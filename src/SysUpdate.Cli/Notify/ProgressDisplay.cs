@@ -5,9 +5,10 @@ namespace SysUpdate.Cli.Notify;
 /// <summary>
 /// Turns progress events into what the environment wants: <c>sd_notify</c> messages as upstream sends
 /// them (<c>READY=1</c>, <c>STATUS=</c>, <c>X_SYSUPDATE_*</c>), and for people either one live line per
-/// transfer with rate and ETA (terminal) or a plain line at each 10% step (pipes, journals).
+/// transfer with rate and ETA (terminal) or a plain line at each 10% step (pipes, journals; only
+/// when info messages are logged at all).
 /// </summary>
-internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool interactive) : IProgress<TransferProgress>
+internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool interactive, bool showPlainLines = true) : IProgress<TransferProgress>
 {
     private readonly object _lock = new();
     private string? _lastTransfer;
@@ -67,7 +68,7 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
             error.Write($"\r\x1b[K{p.TransferId}: {FormatBytes(p.BytesDone)}" + (p.BytesTotal is { } total ? $"/{FormatBytes(total)} {percent}%" : "")
                 + $" {FormatBytes((long)p.BytesPerSecond)}/s" + Eta(p));
         }
-        else if (percent >= 0 && percent / 10 != _lastPercent / 10)
+        else if (showPlainLines && percent >= 0 && percent / 10 != _lastPercent / 10)
         {
             _lastPercent = percent;
             error.WriteLine($"{p.TransferId}: {percent}% ({FormatBytes(p.BytesDone)}, {FormatBytes((long)p.BytesPerSecond)}/s)");

@@ -101,13 +101,14 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
 
             RenameReplacing(partial, prepared.PendingPath!, prepared.ReadOnly == true);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or TransportException)
         {
-            // Cancelled by the user: leave nothing behind.
+            // Cancelled, or the download broke off and cannot be resumed: nothing worth keeping,
+            // and the next run simply starts over.
             TryRemoveTree(partial);
             throw;
         }
-        // Any other failure (hash mismatch, broken download) leaves the instance partial, as
+        // Any other failure (a hash mismatch: the release is broken) leaves the instance partial, as
         // upstream does: it is listed as "partial" and removed by the next vacuum.
     }
 

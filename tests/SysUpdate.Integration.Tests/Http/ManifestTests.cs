@@ -137,14 +137,13 @@ public sealed class ManifestTests(HttpImages images)
         Assert.True(v2Row is null || v2Row.TrimEnd().EndsWith("+partial", StringComparison.Ordinal), list.ToString());
         Assert.True(v1Row.TrimEnd().EndsWith(v2Row is null ? "current" : "installed", StringComparison.Ordinal), list.ToString());
 
-        // Once the release is fixed, the next update installs v2 over whatever the failure left — for
-        // the slot after a vacuum, as upstream (a partial set is EUCLEAN until vacuumed, spec §8.1).
+        // A hash mismatch leaves v2 partial (file or slot), as upstream: once the release is fixed the
+        // next update refuses until a vacuum clears it (a partial set is EUCLEAN, spec §8.1).
+        if (!partition)
+            Assert.Contains(Payloads.Names(files), n => n.StartsWith(".sysupdate.partial.usr_v2", StringComparison.Ordinal));
         bench.PublishWithManifest(["usr-v1.raw" + suffix, v2]);
-        if (partition)
-        {
-            HttpBench.AssertOneLineError(await bench.RunAsync("update"), "partially installed", "Vacuum");
-            (await bench.RunAsync("vacuum")).ShouldExit(0);
-        }
+        HttpBench.AssertOneLineError(await bench.RunAsync("update"), "partially installed", "Vacuum");
+        (await bench.RunAsync("vacuum")).ShouldExit(0);
         (await bench.RunAsync("update")).ShouldExit(0);
         if (partition)
         {

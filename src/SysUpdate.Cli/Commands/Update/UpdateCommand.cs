@@ -112,7 +112,8 @@ internal static class UpdateCommand
 
         using var contextScope = context;
         using var notify = new SdNotify(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
-        var display = new ProgressDisplay(notify, cli.Error, interactive: !Console.IsErrorRedirected && cli.Json == Output.JsonMode.Off);
+        var display = new ProgressDisplay(notify, cli.Error, interactive: !Console.IsErrorRedirected && cli.Json == Output.JsonMode.Off,
+            showPlainLines: cli.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
         var operations = new UpdateOperations(context, display);
 
         var staged = actions.HasFlag(Actions.Acquire)
