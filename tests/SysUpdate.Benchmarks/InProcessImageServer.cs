@@ -18,11 +18,11 @@ internal sealed class InProcessImageServer : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
-    public static async Task<InProcessImageServer> StartAsync(string root)
+    public static async Task<InProcessImageServer> StartAsync(string root, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         var app = builder.Build();
         app.UseStaticFiles(new StaticFileOptions
         {
