@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SysUpdate.Cli.Output;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Pipeline;
@@ -28,27 +29,8 @@ internal static class SysUpdateJson
     }
 
     /// <summary>One instance of a version, typed as the resource it was found in (source or target).</summary>
-    public static void WriteContent(Utf8JsonWriter w, TransferRuntime transfer, Instance instance)
-    {
-        bool isTarget = transfer.TargetInstances.Contains(instance);
-        var type = isTarget ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
-        var m = instance.Metadata;
-        w.WriteStartObject();
-        w.WriteString("type", type.ToConfigString());
-        w.WriteString("path", instance.Path);
-        if (m.PartitionUuid is { } u) w.WriteString("ptuuid", u.ToString("D"));
-        if (m.PartitionFlags is { } f) w.WriteNumber("ptflags", f);
-        if (m.MtimeMicroseconds is { } t) w.WriteNumber("mtime", t);
-        if (m.Mode is { } mode) w.WriteNumber("mode", mode);
-        if (m.Size is { } size) w.WriteNumber("size", size);
-        if (m.TriesDone is { } d) w.WriteNumber("triesDone", d);
-        if (m.TriesLeft is { } l) w.WriteNumber("triesLeft", l);
-        if (m.NoAuto is { } a) w.WriteBoolean("noauto", a);
-        if (m.ReadOnly is { } r) w.WriteBoolean("ro", r);
-        if (m.GrowFileSystem is { } g) w.WriteBoolean("growfs", g);
-        if (m.Sha256 is { } h) w.WriteString("sha256", h);
-        w.WriteEndObject();
-    }
+    public static void WriteContent(Utf8JsonWriter w, TransferRuntime transfer, Instance instance) =>
+        InstanceJson.Write(w, transfer, instance, varlinkNames: true);
 
     public static void WriteFeature(Utf8JsonWriter w, Feature feature, IReadOnlyList<string> transfers)
     {

@@ -1,3 +1,4 @@
+using SysUpdate.Varlink.Tests.Idl;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SysUpdate.Varlink.Client;
@@ -10,40 +11,6 @@ public sealed class SysUpdateServiceTests
 {
     private const string Interface = "io.systemd.SysUpdate.";
 
-    /// <summary>Upstream's interface, as spec §10.1 gives it (src/shared/varlink-io.systemd.SysUpdate.c).</summary>
-    private const string UpstreamIdl = """
-        # APIs to manage system updates
-        interface io.systemd.SysUpdate
-
-        type TargetClass (machine, portable, sysext, confext, host, component)
-
-        type TargetIdentifier (
-            class: TargetClass,
-            # null exactly when class is host
-            name: ?string
-        )
-
-        type Target (
-            id: TargetIdentifier
-        )
-
-        type Feature (
-            id: string,
-            description: ?string,
-            documentation: ?[]string,
-            appstream: ?string,
-            isEnabled: bool,
-            # transfer IDs incl. disabled ones
-            transfers: ?[]string
-        )
-
-        method ListFeatures(target: TargetIdentifier) -> (features: []Feature)
-        method CheckNew(target: TargetIdentifier, allowInteractiveAuthentication: ?bool) -> (available: string)
-        method ListTargets() -> (targets: []Target)
-
-        error NoUpdateNeeded()
-        error NoSuchTarget()
-        """;
 
     private static JsonObject Host => new() { ["target"] = new JsonObject { ["class"] = "host" } };
 
@@ -75,7 +42,7 @@ public sealed class SysUpdateServiceTests
         Assert.Equal(await File.ReadAllTextAsync(file), served);
 
         var ours = VarlinkInterfaceDefinition.Parse(served);
-        var upstream = VarlinkInterfaceDefinition.Parse(UpstreamIdl);
+        var upstream = VarlinkInterfaceDefinition.Parse(SampleIdls.SysUpdate);
         Assert.Equal(upstream.Name, ours.Name);
         foreach (var (name, type) in upstream.Types)
             Assert.Equal(VarlinkIdlPrinter.Print(type.Type), VarlinkIdlPrinter.Print(ours.Types[name].Type));

@@ -69,7 +69,7 @@ internal static class ListCommand
         for (int i = 0; i < set.Instances.Count; i++)
         {
             if (set.Instances[i] is { } instance)
-                rows.Add(VersionRow.From(context.Transfers[i], instance));
+                rows.Add(new VersionRow(context.Transfers[i], instance));
         }
 
         if (cli.Json != JsonMode.Off)
@@ -89,7 +89,7 @@ internal static class ListCommand
                 w.WriteStringArray("changelogUrls", changelogs);
                 w.WriteStartArray("contents");
                 foreach (var row in rows)
-                    row.WriteJson(w);
+                    InstanceJson.Write(w, row.Transfer, row.Instance, varlinkNames: false);
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
@@ -143,47 +143,23 @@ internal static class ListCommand
 
     private static void Info_NoVersions(this Microsoft.Extensions.Logging.ILogger logger) => Core.SysUpdateLog.Info(logger, "No versions found.");
 
-    private sealed record VersionRow(string Type, string Path, Core.Versions.InstanceMetadata Metadata)
+    private sealed record VersionRow(TransferRuntime Transfer, Instance Instance)
     {
-        public static VersionRow From(TransferRuntime transfer, Instance instance)
-        {
-            bool isTarget = transfer.TargetInstances.Contains(instance);
-            var type = isTarget ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
-            return new VersionRow(type.ToConfigString(), instance.Path, instance.Metadata);
-        }
+        public Core.Versions.InstanceMetadata Metadata => Instance.Metadata;
 
         public string?[] Cells()
         {
             var m = Metadata;
             return
             [
-                Type, Path, m.PartitionUuid?.ToString("D"), m.PartitionFlags?.ToString("x", CultureInfo.InvariantCulture),
+                InstanceJson.TypeOf(Transfer, Instance).ToConfigString(), Instance.Path, m.PartitionUuid?.ToString("D"),
+                m.PartitionFlags?.ToString("x", CultureInfo.InvariantCulture),
                 m.MtimeMicroseconds is { } t ? DateTimeOffset.FromUnixTimeMilliseconds((long)(t / 1000)).UtcDateTime.ToString("ddd yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : null,
                 m.Mode is { } mode ? Convert.ToString(mode, 8).PadLeft(4, '0') : null,
                 m.Size is { } size ? FormatSize(size) : null,
                 m.TriesDone?.ToString(CultureInfo.InvariantCulture), m.TriesLeft?.ToString(CultureInfo.InvariantCulture),
                 Bool(m.NoAuto), Bool(m.ReadOnly), Bool(m.GrowFileSystem), m.Sha256,
             ];
-        }
-
-        public void WriteJson(System.Text.Json.Utf8JsonWriter w)
-        {
-            var m = Metadata;
-            w.WriteStartObject();
-            w.WriteString("type", Type);
-            w.WriteString("path", Path);
-            if (m.PartitionUuid is { } u) w.WriteString("ptuuid", u.ToString("D")); else w.WriteNull("ptuuid");
-            if (m.PartitionFlags is { } f) w.WriteNumber("ptflags", f); else w.WriteNull("ptflags");
-            if (m.MtimeMicroseconds is { } t) w.WriteNumber("mtime", t); else w.WriteNull("mtime");
-            if (m.Mode is { } mode) w.WriteNumber("mode", mode); else w.WriteNull("mode");
-            if (m.Size is { } size) w.WriteNumber("size", size); else w.WriteNull("size");
-            if (m.TriesDone is { } d) w.WriteNumber("tries-done", d); else w.WriteNull("tries-done");
-            if (m.TriesLeft is { } l) w.WriteNumber("tries-left", l); else w.WriteNull("tries-left");
-            if (m.NoAuto is { } a) w.WriteBoolean("noauto", a); else w.WriteNull("noauto");
-            if (m.ReadOnly is { } r) w.WriteBoolean("ro", r); else w.WriteNull("ro");
-            if (m.GrowFileSystem is { } g) w.WriteBoolean("growfs", g); else w.WriteNull("growfs");
-            if (m.Sha256 is { } h) w.WriteString("sha256", h); else w.WriteNull("sha256");
-            w.WriteEndObject();
         }
 
         private static string? Bool(bool? value) => value is null ? null : value.Value ? "yes" : "no";

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SysUpdate.Core.Config;
+using SysUpdate.Core.Instances;
+using SysUpdate.Core.Planning;
+
+namespace SysUpdate.Cli.Output;
+
+/// <summary>
+/// One instance of a version as JSON: the columns of <c>list VERSION</c>. The CLI spells them as
+/// upstream's table does (<c>tries-done</c>, null for unknown); Varlink field names cannot contain
+/// '-', so the service uses camel case and leaves unknown fields out.
+/// </summary>
+internal static class InstanceJson
+{
+    /// <summary>The resource type an instance of a version was found in: the target when installed, else the source.</summary>
+    public static ResourceType TypeOf(TransferRuntime transfer, Instance instance) =>
+        transfer.TargetInstances.Contains(instance) ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
+
+    public static void Write(Utf8JsonWriter w, TransferRuntime transfer, Instance instance, bool varlinkNames)
+    {
+        var m = instance.Metadata;
+        w.WriteStartObject();
+        w.WriteString("type", TypeOf(transfer, instance).ToConfigString());
+        w.WriteString("path", instance.Path);
+        Field(w, "ptuuid", m.PartitionUuid?.ToString("D"), varlinkNames);
+        Number(w, "ptflags", m.PartitionFlags, varlinkNames);
+        Number(w, "mtime", m.MtimeMicroseconds, varlinkNames);
+        Number(w, "mode", m.Mode, varlinkNames);
+        Number(w, "size", m.Size, varlinkNames);
+        Number(w, varlinkNames ? "triesDone" : "tries-done", m.TriesDone, varlinkNames);
+        Number(w, varlinkNames ? "triesLeft" : "tries-left", m.TriesLeft, varlinkNames);
+        Boolean(w, "noauto", m.NoAuto, varlinkNames);
+        Boolean(w, "ro", m.ReadOnly, varlinkNames);
+        Boolean(w, "growfs", m.GrowFileSystem, varlinkNames);
+        Field(w, "sha256", m.Sha256, varlinkNames);
+        w.WriteEndObject();
+    }
+
+    private static void Field(Utf8JsonWriter w, string name, string? value, bool omitNull)
+    {
+        if (value is not null)
+            w.WriteString(name, value);
+        else if (!omitNull)
+            w.WriteNull(name);
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, ulong? value, bool omitNull)
+    {
+        if (value is { } v)
+            w.WriteNumber(name, v);
+        else if (!omitNull)
+            w.WriteNull(name);
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, uint? value, bool omitNull) => Number(w, name, (ulong?)value, omitNull);
+
+    private static void Boolean(Utf8JsonWriter w, string name, bool? value, bool omitNull)
+    {
+        if (value is { } v)
+            w.WriteBoolean(name, v);
+        else if (!omitNull)
+            w.WriteNull(name);
+    }
+}
