@@ -38,10 +38,7 @@ internal static class ListCommand
                 table.AddRow(set.Flags.ToGlyph(), set.Version, set.Has(UpdateSetFlags.Installed) ? "✓" : " ",
                     set.Has(UpdateSetFlags.Available) ? "✓" : " ", set.Flags.ToAssessment());
             }
-            if (table.RowCount == 0)
-                cli.Logger.Info_NoVersions();
-            else
-                table.Write(cli.Output, cli.Legend);
+            table.Write(cli.Output, cli.Legend);
             return 0;
         }
 
@@ -140,8 +137,6 @@ internal static class ListCommand
     }
 
     private static string YesNo(bool value) => value ? "yes" : "no";
-
-    private static void Info_NoVersions(this Microsoft.Extensions.Logging.ILogger logger) => Core.SysUpdateLog.Info(logger, "No versions found.");
 
     private sealed record VersionRow(TransferRuntime Transfer, Instance Instance)
     {
