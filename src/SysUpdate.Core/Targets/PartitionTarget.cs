@@ -7,6 +7,7 @@ using SysUpdate.Core.Disk;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Sources;
+using SysUpdate.Core.Transport;
 using SysUpdate.Core.Versions;
 
 namespace SysUpdate.Core.Targets;
@@ -186,14 +187,24 @@ internal sealed class PartitionTarget : ITargetResource
         var slot = ClaimSlot(label, needed);
         CrashPoints.Hit(CrashPoints.AfterMarkPartial);
 
-        using (var handle = OpenForPayload())
+        try
         {
-            Stream decoded = reader.Decoded;
-            if (CrashPoints.IsArmed(CrashPoints.MidPayload))
-                decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
-            await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken).ConfigureAwait(false);
+            using (var handle = OpenForPayload())
+            {
+                Stream decoded = reader.Decoded;
+                if (CrashPoints.IsArmed(CrashPoints.MidPayload))
+                    decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
+                await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken).ConfigureAwait(false);
+            }
+            await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
         }
-        await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        catch (Exception ex) when (ex is OperationCanceledException or TransportException)
+        {
+            // Cancelled, or the download broke off: give the slot back so the next run starts over
+            // (a hash mismatch instead leaves it partial until vacuum, as upstream).
+            ReleaseSlot(slot, label);
+            throw;
+        }
         CrashPoints.Hit(CrashPoints.AfterPayload);
 
         slot = ChangeSlot(slot, _partialType, label, p => p with
@@ -204,6 +215,18 @@ internal sealed class PartitionTarget : ITargetResource
         }, MarkPendingStep);
         CrashPoints.Hit(CrashPoints.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
+    }
+
+    private void ReleaseSlot(PartitionSlot slot, string label)
+    {
+        try
+        {
+            ChangeSlot(slot, _partialType, label, p => p with { Name = EmptyLabel, Type = _type }, VacuumStep);
+        }
+        catch (SysUpdateException ex)
+        {
+            _warn?.Invoke($"{SlotName(slot)}: could not give the slot back after the interrupted download, the next vacuum will: {ex.Message}");
+        }
     }
 
     public Task<string> InstallAsync(PreparedInstall prepared, CancellationToken cancellationToken = default)

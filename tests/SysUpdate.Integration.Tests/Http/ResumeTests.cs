@@ -72,6 +72,50 @@ public sealed class ResumeTests(HttpImages images)
         Assert.Equal(["usr_v1.raw"], Payloads.Names(target));
     }
 
+    [Fact]
+    public async Task Update_PartitionDownloadCutHalfway_SlotGivenBackAndNextRunInstalls()
+    {
+        await using var bench = await HttpBench.StartAsync(images);
+        Assert.True(SysUpdate.Core.Disk.GptPartitionTypes.TryResolve("usr", out Guid usrType));
+        string disk = bench.InRoot("/disk.img");
+        SysUpdate.Core.Disk.GptImageBuilder.Create(disk, 8 * 1024 * 1024,
+        [
+            new SysUpdate.Core.Disk.GptPartitionSpec(usrType, "_empty", 2 * 1024 * 1024),
+            new SysUpdate.Core.Disk.GptPartitionSpec(usrType, "_empty", 2 * 1024 * 1024),
+        ]);
+        bench.WriteTransfer("10-usr.transfer", $"""
+            [Transfer]
+            Verify=no
+
+            [Source]
+            Type=url-file
+            Path={bench.SourceUrl}
+            MatchPattern=usr-@v.raw
+
+            [Target]
+            Type=partition
+            Path=/disk.img
+            MatchPattern=usr_@v
+            MatchPartitionType=usr
+            """);
+        bench.PublishWithManifest(["usr-v1.raw"]);
+        var image = bench.Publish("usr-v1.raw");
+        image.CutAfterBytes = image.Content.Length / 2;
+        image.CutTimes = 1;
+
+        HttpBench.AssertOneLineError(await bench.RunAsync("update"), bench.SourceUrl + "/usr-v1.raw");
+        using (var gpt = SysUpdate.Core.Disk.GptDisk.Open(disk, writable: false))
+            Assert.All(gpt.Partitions, p => Assert.True(p.Name == "_empty" && p.Type == usrType, $"slot {p.Number} is '{p.Name}' {p.Type}, not given back"));
+
+        (await bench.RunAsync("update")).ShouldExit(0);
+        using (var gpt = SysUpdate.Core.Disk.GptDisk.Open(disk, writable: false))
+        {
+            var slot = Assert.Single(gpt.Partitions, p => p.Name == "usr_v1");
+            Assert.Equal(usrType, slot.Type);
+            Assert.Equal(images.Sha256("usr-v1.raw"), HttpBench.Sha256(disk, slot.StartBytes, image.Content.Length));
+        }
+    }
+
     private async Task<HttpBench> SetUpAsync(string suffix)
     {
         var bench = await HttpBench.StartAsync(images);
