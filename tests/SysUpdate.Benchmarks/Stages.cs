@@ -56,10 +56,18 @@ internal static class Stages
         await using var source = new RepeatingStream(pattern, size);
         var stopwatch = Stopwatch.StartNew();
         using var handle = File.OpenHandle(image, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        long written = await BoundedWriter.CopyAsync(source, handle, offset, slotSize, image, sync, CancellationToken.None).ConfigureAwait(false);
+        // The same write path as the partition target: whole chunks through an O_DIRECT descriptor.
+        using var direct = OpenDirect(image);
+        long written = await BoundedWriter.CopyAsync(source, handle, offset, slotSize, image, sync, CancellationToken.None, direct).ConfigureAwait(false);
         if (written != size)
             throw new BenchmarkSetupException($"write stage wrote {written} bytes, expected {size}");
         return stopwatch.Elapsed;
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenDirect(string path)
+    {
+        int fd = SysUpdate.Core.Disk.DiskInterop.Open(path, SysUpdate.Core.Disk.DiskInterop.O_RDWR | SysUpdate.Core.Disk.DiskInterop.O_CLOEXEC | SysUpdate.Core.Disk.DiskInterop.O_DIRECT, 0);
+        return fd < 0 || SysUpdate.Core.Disk.DiskInterop.O_DIRECT == 0 ? null : new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
     }
 
     /// <summary>The download alone: the product's HTTP client reading the body into a sink.</summary>

@@ -16,6 +16,14 @@ internal static class DiskInterop
     public const int O_RDWR = 0x2;
     public const int O_CLOEXEC = 0x80000;
 
+    /// <summary>O_DIRECT differs between architectures; 0 where we do not know it (then it is not used).</summary>
+    public static int O_DIRECT => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.X86 => 0x4000,
+        System.Runtime.InteropServices.Architecture.Arm64 or System.Runtime.InteropServices.Architecture.Arm => 0x10000,
+        _ => 0,
+    };
+
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
 

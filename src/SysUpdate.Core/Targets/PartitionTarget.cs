@@ -190,11 +190,12 @@ internal sealed class PartitionTarget : ITargetResource
         try
         {
             using (var handle = OpenForPayload())
+            using (var direct = TryOpenDirectForPayload())
             {
                 Stream decoded = reader.Decoded;
                 if (CrashPoints.IsArmed(CrashPoints.MidPayload))
                     decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
-                await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken).ConfigureAwait(false);
+                await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct).ConfigureAwait(false);
             }
             await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -339,6 +340,21 @@ internal sealed class PartitionTarget : ITargetResource
             { ErrnoName = DiskInterop.ErrnoName(errno) };
         }
         return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>A second descriptor with <c>O_DIRECT</c>, so whole chunks of the payload skip the page
+    /// cache; null where the file system or architecture does not offer it (then all writes are buffered).</summary>
+    private SafeFileHandle? TryOpenDirectForPayload()
+    {
+        if (DiskInterop.O_DIRECT == 0)
+            return null;
+        int fd;
+        do
+        {
+            fd = DiskInterop.Open(Location, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
     private string InstancePath(string? deviceNode) => deviceNode ?? Location;
