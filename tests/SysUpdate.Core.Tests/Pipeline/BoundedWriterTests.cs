@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Disk;
+using SysUpdate.Core.Pipeline;
+
+namespace SysUpdate.Core.Tests.Pipeline;
+
+public sealed class BoundedWriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sysupdate-writer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SafeFileHandle? OpenDirect(string path)
+    {
+        int fd = DiskInterop.Open(path, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
+        return fd < 0 || DiskInterop.O_DIRECT == 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1024 * 1024, true)]
+    [InlineData(1024 * 1024, false)]
+    [InlineData(512, true)] // an offset O_DIRECT cannot use: everything goes buffered
+    public async Task CopyAsync_WithAndWithoutDirect_WritesExactlyThePayloadAtTheOffset(long offset, bool useDirect)
+    {
+        string path = Path.Combine(_dir, "disk.img");
+        byte[] before = RandomNumberGenerator.GetBytes(6 * 1024 * 1024);
+        File.WriteAllBytes(path, before);
+        byte[] payload = RandomNumberGenerator.GetBytes((3 * 1024 * 1024) + 1234); // unaligned tail
+
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite))
+        using (var direct = useDirect ? OpenDirect(path) : null)
+        {
+            long written = await BoundedWriter.CopyAsync(new MemoryStream(payload), handle, offset, 4 * 1024 * 1024, path, sync: true,
+                CancellationToken.None, direct);
+            Assert.Equal(payload.Length, written);
+        }
+
+        byte[] after = File.ReadAllBytes(path);
+        Assert.Equal(before.Length, after.Length);
+        Assert.True(after.AsSpan((int)offset, payload.Length).SequenceEqual(payload));
+        Assert.True(after.AsSpan(0, (int)offset).SequenceEqual(before.AsSpan(0, (int)offset)));
+        int end = (int)offset + payload.Length;
+        Assert.True(after.AsSpan(end).SequenceEqual(before.AsSpan(end)));
+    }
+
+    [Fact]
+    public async Task CopyAsync_PayloadLargerThanLimit_RefusesWithoutWritingPastIt()
+    {
+        string path = Path.Combine(_dir, "disk.img");
+        File.WriteAllBytes(path, new byte[4 * 1024 * 1024]);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+
+        byte[] payload = new byte[(2 * 1024 * 1024) + 1];
+        Array.Fill(payload, (byte)0xAB);
+
+        var ex = await Assert.ThrowsAsync<SysUpdateException>(() => BoundedWriter.CopyAsync(
+            new MemoryStream(payload), handle, 0, 2 * 1024 * 1024, "slot", sync: false, CancellationToken.None));
+
+        Assert.Equal("EFBIG", ex.ErrnoName);
+        Assert.Equal(-1, File.ReadAllBytes(path).AsSpan(2 * 1024 * 1024).IndexOfAnyExcept((byte)0)); // nothing past the limit
+    }
+}
