@@ -101,7 +101,18 @@ internal static class BoundedWriter
         {
             int aligned = direct is null ? 0 : data.Length - (data.Length % DirectAlignment);
             if (aligned > 0)
-                await RandomAccess.WriteAsync(direct!, data[..aligned], position, cancellationToken).ConfigureAwait(false);
+            {
+                try
+                {
+                    await RandomAccess.WriteAsync(direct!, data[..aligned], position, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Some file systems open O_DIRECT but refuse the writes: continue buffered.
+                    direct = null;
+                    aligned = 0;
+                }
+            }
             if (aligned < data.Length)
                 await RandomAccess.WriteAsync(handle, data[aligned..], position + aligned, cancellationToken).ConfigureAwait(false);
         }
