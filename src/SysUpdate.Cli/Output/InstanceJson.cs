@@ -16,23 +16,25 @@ internal static class InstanceJson
     public static ResourceType TypeOf(TransferRuntime transfer, Instance instance) =>
         transfer.TargetInstances.Contains(instance) ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
 
-    public static void Write(Utf8JsonWriter w, TransferRuntime transfer, Instance instance, bool varlinkNames)
+    /// <param name="omit">CLI columns hidden from the table (no row has data there): left out entirely.</param>
+    public static void Write(Utf8JsonWriter w, TransferRuntime transfer, Instance instance, bool varlinkNames, IReadOnlySet<string>? omit = null)
     {
         var m = instance.Metadata;
+        bool Show(string column) => omit is null || !omit.Contains(column);
         w.WriteStartObject();
         w.WriteString("type", TypeOf(transfer, instance).ToConfigString());
         w.WriteString("path", instance.Path);
-        Field(w, "ptuuid", m.PartitionUuid?.ToString("D"), varlinkNames);
-        Number(w, "ptflags", m.PartitionFlags, varlinkNames);
-        Number(w, "mtime", m.MtimeMicroseconds, varlinkNames);
-        Number(w, "mode", m.Mode, varlinkNames);
-        Number(w, "size", m.Size, varlinkNames);
-        Number(w, varlinkNames ? "triesDone" : "tries-done", m.TriesDone, varlinkNames);
-        Number(w, varlinkNames ? "triesLeft" : "tries-left", m.TriesLeft, varlinkNames);
-        Boolean(w, "noauto", m.NoAuto, varlinkNames);
-        Boolean(w, "ro", m.ReadOnly, varlinkNames);
-        Boolean(w, "growfs", m.GrowFileSystem, varlinkNames);
-        Field(w, "sha256", m.Sha256, varlinkNames);
+        if (Show("ptuuid")) Field(w, "ptuuid", m.PartitionUuid?.ToString("D"), varlinkNames);
+        if (Show("ptflags")) Number(w, "ptflags", m.PartitionFlags, varlinkNames);
+        if (Show("mtime")) Number(w, "mtime", m.MtimeMicroseconds, varlinkNames);
+        if (Show("mode")) Number(w, "mode", m.Mode, varlinkNames);
+        if (Show("size")) Number(w, "size", m.Size, varlinkNames);
+        if (Show("tries-done")) Number(w, varlinkNames ? "triesDone" : "tries-done", m.TriesDone, varlinkNames);
+        if (Show("tries-left")) Number(w, varlinkNames ? "triesLeft" : "tries-left", m.TriesLeft, varlinkNames);
+        if (Show("noauto")) Boolean(w, "noauto", m.NoAuto, varlinkNames);
+        if (Show("ro")) Boolean(w, "ro", m.ReadOnly, varlinkNames);
+        if (Show("growfs")) Boolean(w, "growfs", m.GrowFileSystem, varlinkNames);
+        if (Show("sha256")) Field(w, "sha256", m.Sha256, varlinkNames);
         w.WriteEndObject();
     }
 

@@ -69,6 +69,7 @@ internal static class ListCommand
                 rows.Add(new VersionRow(context.Transfers[i], instance));
         }
 
+        var hidden = HiddenColumns(context, rows);
         if (cli.Json != JsonMode.Off)
         {
             JsonOutput.Write(cli.Output, cli.Json, w =>
@@ -86,7 +87,7 @@ internal static class ListCommand
                 w.WriteStringArray("changelogUrls", changelogs);
                 w.WriteStartArray("contents");
                 foreach (var row in rows)
-                    InstanceJson.Write(w, row.Transfer, row.Instance, varlinkNames: false);
+                    InstanceJson.Write(w, row.Transfer, row.Instance, varlinkNames: false, omit: hidden);
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
@@ -110,30 +111,44 @@ internal static class ListCommand
             o.WriteLine($"ChangeLog: {url}");
         o.WriteLine();
 
-        var table = new TextTable("type", "path", "ptuuid", "ptflags", "mtime", "mode", "size", "tries-done", "tries-left", "noauto", "ro", "growfs", "sha256");
+        var table = new TextTable(Columns);
         table.AlignRight(3, 4, 5, 6, 7, 8);
         foreach (var row in rows)
             table.AddRow(row.Cells());
-        bool partitions = context.Transfers.Any(t => t.Definition.Target.Type == ResourceType.Partition) && rows.Any(r => r.Metadata.PartitionUuid is not null || r.Metadata.PartitionFlags is not null);
-        bool fs = context.Transfers.Any(t => t.Definition.Target.Type.IsFileSystem()) && rows.Any(r => r.Metadata.MtimeMicroseconds is not null || r.Metadata.Mode is not null);
-        if (!partitions)
-            table.Hide(2, 3);
-        if (!fs)
-            table.Hide(4, 5);
-        if (!rows.Any(r => r.Metadata.Size is not null))
-            table.Hide(6);
-        if (!rows.Any(r => r.Metadata.TriesDone is not null || r.Metadata.TriesLeft is not null))
-            table.Hide(7, 8);
-        if (!rows.Any(r => r.Metadata.NoAuto is not null))
-            table.Hide(9);
-        if (!rows.Any(r => r.Metadata.ReadOnly is not null))
-            table.Hide(10);
-        if (!rows.Any(r => r.Metadata.GrowFileSystem is not null))
-            table.Hide(11);
-        if (!rows.Any(r => r.Metadata.Sha256 is not null))
-            table.Hide(12);
+        table.Hide(hidden.Select(name => Array.IndexOf(Columns, name)).ToArray());
         table.Write(o, cli.Legend);
         return 0;
+    }
+
+    private static readonly string[] Columns =
+        ["type", "path", "ptuuid", "ptflags", "mtime", "mode", "size", "tries-done", "tries-left", "noauto", "ro", "growfs", "sha256"];
+
+    /// <summary>Columns without data, hidden from the table and, as upstream's table-to-JSON does,
+    /// left out of the JSON contents too.</summary>
+    private static HashSet<string> HiddenColumns(UpdateContext context, List<VersionRow> rows)
+    {
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        bool partitions = context.Transfers.Any(t => t.Definition.Target.Type == ResourceType.Partition)
+            && rows.Any(r => r.Metadata.PartitionUuid is not null || r.Metadata.PartitionFlags is not null);
+        bool fs = context.Transfers.Any(t => t.Definition.Target.Type.IsFileSystem())
+            && rows.Any(r => r.Metadata.MtimeMicroseconds is not null || r.Metadata.Mode is not null);
+        if (!partitions)
+            hidden.UnionWith(["ptuuid", "ptflags"]);
+        if (!fs)
+            hidden.UnionWith(["mtime", "mode"]);
+        if (!rows.Any(r => r.Metadata.Size is not null))
+            hidden.Add("size");
+        if (!rows.Any(r => r.Metadata.TriesDone is not null || r.Metadata.TriesLeft is not null))
+            hidden.UnionWith(["tries-done", "tries-left"]);
+        if (!rows.Any(r => r.Metadata.NoAuto is not null))
+            hidden.Add("noauto");
+        if (!rows.Any(r => r.Metadata.ReadOnly is not null))
+            hidden.Add("ro");
+        if (!rows.Any(r => r.Metadata.GrowFileSystem is not null))
+            hidden.Add("growfs");
+        if (!rows.Any(r => r.Metadata.Sha256 is not null))
+            hidden.Add("sha256");
+        return hidden;
     }
 
     private static string YesNo(bool value) => value ? "yes" : "no";
