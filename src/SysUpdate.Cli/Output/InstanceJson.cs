@@ -16,6 +16,20 @@ internal static class InstanceJson
     public static ResourceType TypeOf(TransferRuntime transfer, Instance instance) =>
         transfer.TargetInstances.Contains(instance) ? transfer.Definition.Target.Type : transfer.Definition.Source.Type;
 
+    /// <summary>The state booleans of an update set, in the order upstream's <c>list VERSION</c> JSON
+    /// has them (the CLI's document and Varlink's <c>Version</c> type both carry them).</summary>
+    public static void WriteFlags(Utf8JsonWriter w, UpdateSetFlags flags)
+    {
+        w.WriteBoolean("newest", flags.HasFlag(UpdateSetFlags.Newest));
+        w.WriteBoolean("available", flags.HasFlag(UpdateSetFlags.Available));
+        w.WriteBoolean("installed", flags.HasFlag(UpdateSetFlags.Installed));
+        w.WriteBoolean("partial", flags.HasFlag(UpdateSetFlags.Partial));
+        w.WriteBoolean("pending", flags.HasFlag(UpdateSetFlags.Pending));
+        w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
+        w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
+        w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
+    }
+
     /// <param name="omit">CLI columns hidden from the table (no row has data there): left out entirely.</param>
     public static void Write(Utf8JsonWriter w, TransferRuntime transfer, Instance instance, bool varlinkNames, IReadOnlySet<string>? omit = null)
     {

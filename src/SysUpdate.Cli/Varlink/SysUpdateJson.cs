@@ -17,14 +17,7 @@ internal static class SysUpdateJson
         w.WriteString("version", set.Version);
         w.WriteNumber("flags", (int)flags);
         w.WriteString("assessment", flags.ToAssessment());
-        w.WriteBoolean("newest", flags.HasFlag(UpdateSetFlags.Newest));
-        w.WriteBoolean("available", flags.HasFlag(UpdateSetFlags.Available));
-        w.WriteBoolean("installed", flags.HasFlag(UpdateSetFlags.Installed));
-        w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
-        w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
-        w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
-        w.WriteBoolean("partial", flags.HasFlag(UpdateSetFlags.Partial));
-        w.WriteBoolean("pending", flags.HasFlag(UpdateSetFlags.Pending));
+        InstanceJson.WriteFlags(w, flags);
         w.WriteEndObject();
     }
 

@@ -76,14 +76,7 @@ internal static class ListCommand
             {
                 w.WriteStartObject();
                 w.WriteString("version", set.Version);
-                w.WriteBoolean("newest", flags.HasFlag(UpdateSetFlags.Newest));
-                w.WriteBoolean("available", flags.HasFlag(UpdateSetFlags.Available));
-                w.WriteBoolean("installed", flags.HasFlag(UpdateSetFlags.Installed));
-                w.WriteBoolean("partial", flags.HasFlag(UpdateSetFlags.Partial));
-                w.WriteBoolean("pending", flags.HasFlag(UpdateSetFlags.Pending));
-                w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
-                w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
-                w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
+                InstanceJson.WriteFlags(w, flags);
                 w.WriteStringArray("changelogUrls", changelogs);
                 w.WriteStartArray("contents");
                 foreach (var row in rows)
