@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using SysUpdate.Core.Disk;
 using SysUpdate.Core.Tests.Transport;
 using SysUpdate.Integration.Tests.Support;
 
@@ -74,6 +75,18 @@ internal sealed partial class HttpBench : IAsyncDisposable
     public string InRoot(string absolute) => Path.Combine(Root, absolute.TrimStart('/'));
 
     public string Combine(params string[] parts) => _tmp.Combine(parts);
+
+    /// <summary>Creates <c>/disk.img</c> below the root: an 8 MiB GPT image with two empty 2 MiB usr slots.</summary>
+    /// <returns>The image's path and the usr partition type of this architecture.</returns>
+    public (string Disk, Guid UsrType) CreateUsrDisk()
+    {
+        Assert.True(GptPartitionTypes.TryResolve("usr", out Guid usrType));
+        string disk = InRoot("/disk.img");
+        const long slot = 2 * 1024 * 1024;
+        GptImageBuilder.Create(disk, 8 * 1024 * 1024,
+            [new GptPartitionSpec(usrType, "_empty", slot), new GptPartitionSpec(usrType, "_empty", slot)]);
+        return (disk, usrType);
+    }
 
     public void WriteTransfer(string fileName, string text) => File.WriteAllText(Path.Combine(Definitions, fileName), text);
 

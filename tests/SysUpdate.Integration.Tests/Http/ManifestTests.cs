@@ -79,11 +79,8 @@ public sealed class ManifestTests(HttpImages images)
     public async Task Update_PayloadHashMismatch_ErrorNamesUrlAndBothHashesNothingCommitted(string suffix, bool partition)
     {
         await using var bench = await HttpBench.StartAsync(images);
-        Assert.True(GptPartitionTypes.TryResolve("usr", out Guid usrType));
-        string disk = bench.InRoot("/disk.img");
+        var (disk, usrType) = bench.CreateUsrDisk();
         string files = bench.InRoot("/var/lib/images");
-        GptImageBuilder.Create(disk, 8 * 1024 * 1024,
-            [new GptPartitionSpec(usrType, "_empty", 2 * RawSize), new GptPartitionSpec(usrType, "_empty", 2 * RawSize)]);
         string target = partition
             ? "Type=partition\nPath=/disk.img\nMatchPattern=usr_@v\nMatchPartitionType=usr"
             : "Type=regular-file\nPath=/var/lib/images\nMatchPattern=usr_@v.raw";

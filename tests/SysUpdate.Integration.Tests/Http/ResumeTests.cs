@@ -76,13 +76,7 @@ public sealed class ResumeTests(HttpImages images)
     public async Task Update_PartitionDownloadCutHalfway_SlotGivenBackAndNextRunInstalls()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        Assert.True(SysUpdate.Core.Disk.GptPartitionTypes.TryResolve("usr", out Guid usrType));
-        string disk = bench.InRoot("/disk.img");
-        SysUpdate.Core.Disk.GptImageBuilder.Create(disk, 8 * 1024 * 1024,
-        [
-            new SysUpdate.Core.Disk.GptPartitionSpec(usrType, "_empty", 2 * 1024 * 1024),
-            new SysUpdate.Core.Disk.GptPartitionSpec(usrType, "_empty", 2 * 1024 * 1024),
-        ]);
+        var (disk, usrType) = bench.CreateUsrDisk();
         bench.WriteTransfer("10-usr.transfer", $"""
             [Transfer]
             Verify=no

@@ -14,7 +14,6 @@ namespace SysUpdate.Integration.Tests.Http;
 public sealed class UrlInstallTests(HttpImages images)
 {
     private const int RawSize = 1024 * 1024;
-    private const long SlotSize = 2 * 1024 * 1024;
 
     public static TheoryData<string> Suffixes() => ["", ".gz", ".xz", ".zst", ".bz2"];
 
@@ -23,10 +22,7 @@ public sealed class UrlInstallTests(HttpImages images)
     public async Task Update_UrlFileIntoFileAndTwoPartitionSlots_BytesEqualRawImage(string suffix)
     {
         await using var bench = await HttpBench.StartAsync(images);
-        Assert.True(GptPartitionTypes.TryResolve("usr", out Guid usrType));
-        string disk = bench.InRoot("/disk.img");
-        GptImageBuilder.Create(disk, 8 * 1024 * 1024,
-            [new GptPartitionSpec(usrType, "_empty", SlotSize), new GptPartitionSpec(usrType, "_empty", SlotSize)]);
+        var (disk, usrType) = bench.CreateUsrDisk();
         bench.WriteTransfer("10-usr-file.transfer", $"""
             [Transfer]
             Verify=no
