@@ -6,6 +6,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
+# bookworm-backports from the mirror and keyring this machine already uses for bookworm (the first
+# deb822 stanza of debian.sources naming that suite, else a one-line entry in sources.list).
+add_backports_source() {
+  local uri="" keyring=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    read -r uri keyring < <(awk '
+      /^[[:space:]]*$/ { if (s ~ /(^| )bookworm( |$)/ && u != "") { print u, k; exit } u = ""; k = ""; s = ""; next }
+      /^URIs:/ { u = $2 } /^Signed-By:/ { k = $2 } /^Suites:/ { $1 = ""; s = $0 " " }
+      END { if (s ~ /(^| )bookworm( |$)/ && u != "") print u, k }' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1 == "deb" && $3 == "bookworm" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)
+  fi
+  if [ -z "$uri" ]; then
+    echo "run-all: no bookworm apt source found to derive bookworm-backports from; python3-varlink tests will skip" >&2
+    return 0
+  fi
+  {
+    echo "Types: deb"
+    echo "URIs: $uri"
+    echo "Suites: bookworm-backports"
+    echo "Components: main"
+    [ -n "$keyring" ] && echo "Signed-By: $keyring"
+  } > /etc/apt/sources.list.d/bookworm-backports.sources
+}
+
 need_apt=()
 command -v sfdisk >/dev/null || need_apt+=(fdisk)
 command -v gpgv >/dev/null || need_apt+=(gpgv)
@@ -14,18 +40,13 @@ command -v zstd >/dev/null || need_apt+=(zstd)
 command -v xz >/dev/null || need_apt+=(xz-utils)
 command -v bzip2 >/dev/null || need_apt+=(bzip2)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 python3 -c 'import varlink' 2>/dev/null || /usr/bin/python3 -c 'import varlink' 2>/dev/null || need_varlink=1
 if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     if [ -n "${need_varlink:-}" ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-      cat > /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+      add_backports_source
     fi
     apt-get update -qq
     [ "${#need_apt[@]}" -gt 0 ] && apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -8,11 +8,11 @@ namespace SysUpdate.Core.Transport;
 /// On-disk copies of small files with their validators (ETag, Last-Modified), so a later fetch can
 /// be a conditional GET answered by 304 Not Modified. One file per URL, named by the SHA-256 of the
 /// URL, replaced atomically (written aside, then renamed). The cache is an optimisation only: an
-/// unreadable or damaged entry counts as absent.
+/// unreadable or damaged entry (its body no longer matches the SHA-256 stored with it) counts as absent.
 /// </summary>
 internal sealed class ConditionalGetCache
 {
-    private const string Magic = "sysupdate-http-cache 1";
+    private const string Magic = "sysupdate-http-cache 2";
     private const int MaxHeaderBytes = 16 * 1024;
 
     private readonly string _directory;
@@ -69,6 +69,7 @@ internal sealed class ConditionalGetCache
         }
 
         header.Append("length ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        header.Append("sha256 ").Append(Convert.ToHexStringLower(SHA256.HashData(body.Span))).Append('\n');
         header.Append('\n');
 
         try
@@ -105,6 +106,7 @@ internal sealed class ConditionalGetCache
         string? etag = null;
         DateTimeOffset? lastModified = null;
         long? length = null;
+        string? sha256 = null;
         string? storedUrl = null;
         bool first = true;
 
@@ -165,13 +167,17 @@ internal sealed class ConditionalGetCache
 
                     length = parsedLength;
                     break;
+                case "sha256":
+                    sha256 = value;
+                    break;
                 default:
                     return null;
             }
         }
 
         if (length != rest.Length || rest.Length > maxBytes || (etag is null && lastModified is null)
-            || storedUrl != OneLine(TransportException.Display(url)))
+            || storedUrl != OneLine(TransportException.Display(url))
+            || sha256 != Convert.ToHexStringLower(SHA256.HashData(rest)))
         {
             return null;
         }

@@ -16,8 +16,12 @@ internal sealed partial class TransportClient
     /// With a cache directory, HTTP fetches are conditional and a 304 returns the cached copy.
     /// </summary>
     /// <exception cref="TransportException">Any failure, including 404 (use <see cref="TryGetSmallFileAsync"/> to tell that apart).</exception>
-    public async Task<FetchedFile> GetSmallFileAsync(Uri url, long maxBytes = DefaultMaxSmallFileBytes, CancellationToken cancellationToken = default) =>
-        await FetchSmallFileAsync(url, maxBytes, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+    public Task<FetchedFile> GetSmallFileAsync(Uri url, long maxBytes = DefaultMaxSmallFileBytes, CancellationToken cancellationToken = default) =>
+        GetSmallFileAsync(url, maxBytes, CachePolicy.Conditional, cancellationToken);
+
+    /// <inheritdoc cref="GetSmallFileAsync(Uri, long, CancellationToken)"/>
+    public async Task<FetchedFile> GetSmallFileAsync(Uri url, long maxBytes, CachePolicy policy, CancellationToken cancellationToken = default) =>
+        await FetchSmallFileAsync(url, maxBytes, notFoundIsNull: false, policy, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException("Not-found result without notFoundIsNull.");
 
     /// <summary>
@@ -25,9 +29,13 @@ internal sealed partial class TransportClient
     /// (HTTP 404 or 410, or a missing local file), e.g. to fall back from SHA256SUMS.gpg to SHA256SUMS.asc.
     /// </summary>
     public Task<FetchedFile?> TryGetSmallFileAsync(Uri url, long maxBytes = DefaultMaxSmallFileBytes, CancellationToken cancellationToken = default) =>
-        FetchSmallFileAsync(url, maxBytes, notFoundIsNull: true, cancellationToken);
+        FetchSmallFileAsync(url, maxBytes, notFoundIsNull: true, CachePolicy.Conditional, cancellationToken);
 
-    private async Task<FetchedFile?> FetchSmallFileAsync(Uri url, long maxBytes, bool notFoundIsNull, CancellationToken cancellationToken)
+    /// <inheritdoc cref="TryGetSmallFileAsync(Uri, long, CancellationToken)"/>
+    public Task<FetchedFile?> TryGetSmallFileAsync(Uri url, long maxBytes, CachePolicy policy, CancellationToken cancellationToken = default) =>
+        FetchSmallFileAsync(url, maxBytes, notFoundIsNull: true, policy, cancellationToken);
+
+    private async Task<FetchedFile?> FetchSmallFileAsync(Uri url, long maxBytes, bool notFoundIsNull, CachePolicy policy, CancellationToken cancellationToken)
     {
         CheckScheme(url);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
@@ -37,7 +45,7 @@ internal sealed partial class TransportClient
             return await ReadLocalSmallFileAsync(url, maxBytes, notFoundIsNull, cancellationToken).ConfigureAwait(false);
         }
 
-        CacheEntry? cached = _cache is null
+        CacheEntry? cached = _cache is null || policy == CachePolicy.Refresh
             ? null
             : await _cache.TryLoadAsync(url, maxBytes, cancellationToken).ConfigureAwait(false);
 
@@ -92,7 +100,8 @@ internal sealed partial class TransportClient
 
         string? etag = response.Headers.ETag?.ToString();
         DateTimeOffset? lastModified = response.Content.Headers.LastModified;
-        await UpdateCacheAsync(url, body, etag, lastModified, cancellationToken).ConfigureAwait(false);
+        bool stable = CacheValidators.AreStable(etag, lastModified, response.Headers.Date, DateTimeOffset.UtcNow);
+        await UpdateCacheAsync(url, body, stable ? etag : null, stable ? lastModified : null, cancellationToken).ConfigureAwait(false);
         return new FetchedFile(url, body, FromCache: false, etag, lastModified);
     }
 
@@ -120,6 +129,7 @@ internal sealed partial class TransportClient
         {
             if (etag is null && lastModified is null)
             {
+                // No validator that can be trusted next time: the next fetch must be a full one.
                 _cache.Remove(url);
             }
             else
