@@ -106,12 +106,12 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
     {
         _server = await StaticFileServer.StartNginxAsync(Www, _tmp.Combine("nginx"));
         await CreateKeyAsync("trusted", export: true);
-        await CreateKeyAsync("stranger", export: false);
+        await CreateKeyAsync("unknown", export: false);
         WriteTransfer(verify: true);
         DateTime old = LongAgo();
 
         PublishManifest(old, "uki-v1.efi");
-        long size = await SignAsync("stranger", old, sameSizeAs: null);
+        long size = await SignAsync("unknown", old, sameSizeAs: null);
         var refused = await _sysupdate.RunAsync("--root=" + _tmp.Combine("root"), "check-new");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("SHA256SUMS", refused.StandardError, StringComparison.Ordinal);
