@@ -55,12 +55,27 @@ public sealed class SocketActivatedServiceTests
         }
     }
 
+    /// <summary>Waits until the socket accepts a connection: systemd-socket-activate creates the file
+    /// (bind) a moment before it listens, so the file alone is not the event to wait for.</summary>
     private static async Task WaitForSocketAsync(string path)
     {
         var deadline = Stopwatch.StartNew();
-        while (!File.Exists(path))
+        while (true)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "systemd-socket-activate did not create the socket");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "systemd-socket-activate did not start listening");
+            if (File.Exists(path))
+            {
+                using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                try
+                {
+                    await probe.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+                    return;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // Bound but not yet listening.
+                }
+            }
             await Task.Delay(20);
         }
     }
