@@ -4,11 +4,12 @@ namespace SysUpdate.Core.Config;
 /// Turns a resource's configured <c>Path=</c> into the path to use on this system: below
 /// <c>--root</c>, below the ESP / XBOOTLDR for <c>PathRelativeTo=esp|xbootldr|boot</c>
 /// (<c>SYSTEMD_ESP_PATH</c> / <c>SYSTEMD_XBOOTLDR_PATH</c> override discovery), or below
-/// <c>--transfer-source</c> for <c>explicit</c>. URLs pass through unchanged.
+/// <c>--transfer-source</c> for <c>explicit</c>. URLs pass through unchanged. Paths below the root are
+/// resolved with <see cref="RootedPath"/>: a symlink inside the root never leads out of it.
 /// </summary>
 internal sealed class ResourcePathResolver
 {
-    private static readonly string[] EspCandidates = ["efi", "boot", "boot/efi"];
+    private static readonly string[] EspCandidates = ["/efi", "/boot", "/boot/efi"];
 
     private readonly string _root;
     private readonly string? _transferSource;
@@ -27,28 +28,32 @@ internal sealed class ResourcePathResolver
         if (resource.Type.IsUrl())
             return path;
         string relative = path.TrimStart('/');
-        string baseDir = resource.PathRelativeTo switch
+        if (resource.PathRelativeTo == PathRelativeTo.Explicit)
         {
-            PathRelativeTo.Root => _root,
-            PathRelativeTo.Explicit => _transferSource ?? throw new SysUpdateException(
-                $"{transfer.DefinitionPath}: PathRelativeTo=explicit requires --transfer-source= to be specified"),
+            string source = _transferSource ?? throw new SysUpdateException(
+                $"{transfer.DefinitionPath}: PathRelativeTo=explicit requires --transfer-source= to be specified");
+            return relative.Length == 0 ? source : Path.Combine(source, relative);
+        }
+        string baseInRoot = resource.PathRelativeTo switch
+        {
+            PathRelativeTo.Root => "/",
             PathRelativeTo.Esp => FindEsp(transfer),
             PathRelativeTo.Xbootldr => FindXbootldr(transfer, required: true)!,
             PathRelativeTo.Boot => FindXbootldr(transfer, required: false) ?? FindEsp(transfer),
             _ => throw new ArgumentOutOfRangeException(nameof(resource)),
         };
-        return relative.Length == 0 ? baseDir : Path.Combine(baseDir, relative);
+        string inRoot = relative.Length == 0 ? baseInRoot : Path.Combine(baseInRoot, relative);
+        return RootedPath.Resolve(_root, inRoot);
     }
 
-    private string Rooted(string path) => _root == "/" ? path : Path.Combine(_root, path.TrimStart('/'));
-
+    /// <returns>The ESP as seen inside the root.</returns>
     private string FindEsp(Transfer transfer)
     {
         if (_environment("SYSTEMD_ESP_PATH") is { Length: > 0 } env)
-            return Rooted(env);
-        foreach (var candidate in EspCandidates.Select(c => Path.Combine(_root, c)))
+            return env;
+        foreach (var candidate in EspCandidates)
         {
-            if (Directory.Exists(Path.Combine(candidate, "EFI")))
+            if (Directory.Exists(RootedPath.Resolve(_root, candidate + "/EFI")))
                 return candidate;
         }
         throw new SysUpdateException(
@@ -56,10 +61,11 @@ internal sealed class ResourcePathResolver
         { ErrnoName = "ENOKEY" };
     }
 
+    /// <returns>XBOOTLDR as seen inside the root.</returns>
     private string? FindXbootldr(Transfer transfer, bool required)
     {
         if (_environment("SYSTEMD_XBOOTLDR_PATH") is { Length: > 0 } env)
-            return Rooted(env);
+            return env;
         if (!required)
             return null;
         throw new SysUpdateException(

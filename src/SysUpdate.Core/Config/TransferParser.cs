@@ -436,8 +436,14 @@ internal sealed class TransferParser
             _currentSymlink = null;
             return;
         }
-        var path = Expand(e, e.Value, PathMax);
-        _currentSymlink = ConfigValues.SimplifyPath(path);
+        var path = ConfigValues.SimplifyPath(Expand(e, e.Value, PathMax));
+        if (path.Split('/').Contains(".."))
+        {
+            // As upstream's path_simplify_and_warn(): a ".." could lead out of the target directory or the root.
+            _diagnostics.Add(new ConfigDiagnostic(e.Location, $"CurrentSymlink= path is not normalized, ignoring: {path}"));
+            return;
+        }
+        _currentSymlink = path;
     }
 
     private sealed class ResourceBuilder

@@ -36,6 +36,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
     /// Returns null when there is nothing to install.</summary>
     public async Task<Staged?> AcquireAsync(string? version, CancellationToken cancellationToken = default)
     {
+        CurrentSymlinkRepair.Run(context);
         var set = Select(version);
         if (set is null)
             return null;

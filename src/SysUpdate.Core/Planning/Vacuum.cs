@@ -36,6 +36,7 @@ internal static class Vacuum
             if (await TransferAsync(context, transfer, WipeAll, null, cancellationToken).ConfigureAwait(false) > 0)
                 disabled++;
         }
+        CurrentSymlinkRepair.Run(context);
         return new Result(count, disabled);
     }
 

@@ -3,7 +3,7 @@ using SysUpdate.Core.Native;
 namespace SysUpdate.Core.Targets;
 
 /// <summary>Copies a directory tree (a <c>directory</c> source instance) into a new directory,
-/// keeping modes, mtimes, symlinks and, as root, owners.</summary>
+/// keeping modes, mtimes, symlinks and, as root, owners. FIFOs, sockets and device nodes are skipped.</summary>
 internal static class DirectoryCopier
 {
     public static async Task CopyAsync(string source, string destination, CancellationToken cancellationToken)
@@ -32,8 +32,9 @@ internal static class DirectoryCopier
             {
                 await CopyDirectoryAsync(entry.FullName, target, isRoot, directories, cancellationToken).ConfigureAwait(false);
             }
-            else if (entry is FileInfo file && (file.Attributes & FileAttributes.Device) == 0)
+            else if (entry is FileInfo file && LibC.GetFileKind(file.FullName) == FileKind.RegularFile)
             {
+                // Only regular files: opening a FIFO would block, and device nodes are not copied.
                 await using (var input = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
                 await using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
                     await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);

@@ -131,8 +131,8 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
                 await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
                 await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
                     onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
-                await TarExtractor.ExtractAsync(reader.Decoded, partial, source.Path, cancellationToken).ConfigureAwait(false);
-                await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+                var limits = TarLimits.ForTarget(Path.GetDirectoryName(partial)!, source.Metadata.Size);
+                await VerifiedTarExtraction.RunAsync(reader, partial, source.Path, limits, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
