@@ -5,7 +5,7 @@ using SysUpdate.Varlink.Client;
 namespace UpdateCtl;
 
 /// <summary>One updatectl run: where the service is and the global options; opens connections to it.</summary>
-internal sealed class Session(UpdateCtlApp app, string socketPath, bool offline, bool legend)
+internal sealed class Session(UpdateCtlApp app, string socketPath, bool offline, bool legend, ReplyTimeouts timeouts)
 {
     public TextWriter Output => app.Output;
 
@@ -17,12 +17,20 @@ internal sealed class Session(UpdateCtlApp app, string socketPath, bool offline,
 
     public bool Legend => legend;
 
-    public Task<VarlinkClient> ConnectAsync(CancellationToken cancellationToken) => VarlinkClient.ConnectAsync(socketPath, cancellationToken);
+    public ReplyTimeouts Timeouts => timeouts;
+
+    /// <summary>A connection whose replies must come within <paramref name="replyTimeout"/>.</summary>
+    public async Task<VarlinkClient> ConnectAsync(TimeSpan replyTimeout, CancellationToken cancellationToken)
+    {
+        var client = await VarlinkClient.ConnectAsync(socketPath, cancellationToken).ConfigureAwait(false);
+        client.ReplyTimeout = replyTimeout;
+        return client;
+    }
 
     /// <summary>Calls <c>io.systemd.SysUpdate.METHOD</c> on a fresh connection.</summary>
     public async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var client = await ConnectAsync(timeouts.Call, cancellationToken).ConfigureAwait(false);
         return await client.CallAsync(UpdateCtlApp.Interface + "." + method, parameters, cancellationToken).ConfigureAwait(false);
     }
 

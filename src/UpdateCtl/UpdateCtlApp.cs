@@ -21,6 +21,12 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
     public readonly Option<bool> Offline = new("--offline") { Description = "Do not fetch metadata from the network", Recursive = true };
     public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
     public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
+    public readonly Option<string?> ReplyTimeout = new("--timeout")
+    {
+        Description = "Seconds to wait for a reply, and between progress replies of update (default 45 and 600; 0 or 'infinity': forever)",
+        HelpName = "SEC",
+        Recursive = true,
+    };
 
     public TextWriter Output => output;
 
@@ -33,6 +39,7 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
         root.Add(Offline);
         root.Add(NoLegend);
         root.Add(NoPager);
+        root.Add(ReplyTimeout);
         root.Add(ListCommand.Create(this));
         root.Add(CheckCommand.Create(this));
         root.Add(UpdateCommand.Create(this));
@@ -47,10 +54,16 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
     public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<Session, CancellationToken, Task<int>> body)
     {
         string socket = parse.GetValue(Socket) ?? Environment.GetEnvironmentVariable("SYSUPDATE_VARLINK_SOCKET") ?? DefaultSocket;
-        var session = new Session(this, socket, parse.GetValue(Offline), !parse.GetValue(NoLegend));
         try
         {
+            var session = new Session(this, socket, parse.GetValue(Offline), !parse.GetValue(NoLegend), ReplyTimeouts.Parse(parse.GetValue(ReplyTimeout)));
             return await body(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VarlinkTimeoutException ex)
+        {
+            await error.WriteLineAsync(
+                $"No reply from {socket} within {ex.Timeout.TotalSeconds:0.###} s; the service is hung or busy (raise the limit with --timeout=SEC).").ConfigureAwait(false);
+            return 1;
         }
         catch (VarlinkErrorException ex)
         {

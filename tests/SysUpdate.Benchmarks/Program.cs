@@ -1,6 +1,7 @@
 // SysUpdate benchmarks (not a test; never part of a test run):
 //   e2e     [--size-gib 1] [--codec raw|zstd|both] [--runs 3] [--sync yes|no]
 //   startup [--runs 21]
+//   planning [--sizes 10000,100000] [--runs 3]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -12,6 +13,7 @@ try
     {
         "e2e" => await EndToEndBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "startup" => await StartupBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "planning" => await PlanningBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -29,6 +31,8 @@ static int Usage()
           e2e     [--size-gib N] [--codec raw|zstd|both] [--runs N] [--sync yes|no]
                   download from Kestrel on loopback into a GPT image slot with the published sysupdate
           startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
+          planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
+                  a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

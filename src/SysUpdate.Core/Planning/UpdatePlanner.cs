@@ -36,19 +36,30 @@ internal static class UpdatePlanner
         bool newestFound = false;
         int n = transfers.Count;
 
+        // Each transfer's instances are newest first and the boundary only moves down, so one index per
+        // transfer (its first instance older than the boundary) replaces upstream's rescan from the top:
+        // the pass is linear in the number of instances, not quadratic.
+        var older = new int[n];
+        // Sets of the earlier pass are newest first too; the cursors of this pass meet them in order.
+        int earlierSets = sets.Count;
+        int nextEarlier = 0;
+
         while (true)
         {
             string? cursor = null;
-            foreach (var t in transfers)
+            for (int k = 0; k < n; k++)
             {
-                foreach (var instance in InstancesOf(t, pass))
+                var instances = InstancesOf(transfers[k], pass);
+                if (boundary is not null)
                 {
-                    if (boundary is not null && VersionComparer.Compare(instance.Version, boundary) >= 0)
-                        continue;
-                    if (cursor is not null && VersionComparer.Compare(instance.Version, cursor) <= 0)
-                        break;
-                    cursor = instance.Version;
-                    break;
+                    while (older[k] < instances.Count && VersionComparer.Compare(instances[older[k]].Version, boundary) >= 0)
+                        older[k]++;
+                }
+                if (older[k] < instances.Count)
+                {
+                    string version = instances[older[k]].Version;
+                    if (cursor is null || VersionComparer.Compare(version, cursor) > 0)
+                        cursor = version;
                 }
                 // A transfer without anything older than the boundary makes every older version
                 // incomplete on the server, and incomplete versions are never offered.
@@ -64,7 +75,7 @@ internal static class UpdatePlanner
             for (int k = 0; k < n; k++)
             {
                 var t = transfers[k];
-                var match = InstanceOrder.FindByVersion(InstancesOf(t, pass), cursor);
+                var match = NewestAt(InstancesOf(t, pass), older[k], cursor);
                 if (pass == UpdateSetFlags.Available)
                 {
                     if (match is null)
@@ -93,7 +104,11 @@ internal static class UpdatePlanner
             if (skip)
                 continue;
 
-            var existing = sets.FirstOrDefault(s => VersionComparer.Compare(s.Version, cursor) == 0);
+            while (nextEarlier < earlierSets && VersionComparer.Compare(sets[nextEarlier].Version, cursor) > 0)
+                nextEarlier++;
+            var existing = nextEarlier < earlierSets && VersionComparer.Compare(sets[nextEarlier].Version, cursor) == 0
+                ? sets[nextEarlier]
+                : null;
             if (existing is not null)
             {
                 if ((existing.Flags & (UpdateSetFlags.Incomplete | UpdateSetFlags.Partial | UpdateSetFlags.Pending)) != 0)
@@ -127,6 +142,13 @@ internal static class UpdatePlanner
             && candidate is null)
             candidate = newestInstalled;
     }
+
+    /// <summary>
+    /// <see cref="InstanceOrder.FindByVersion"/> for a list whose entries before <paramref name="first"/> are
+    /// all newer than <paramref name="version"/> and whose entry at <paramref name="first"/> is not newer.
+    /// </summary>
+    private static Instance? NewestAt(IReadOnlyList<Instance> newestFirst, int first, string version) =>
+        first < newestFirst.Count && VersionComparer.Compare(newestFirst[first].Version, version) == 0 ? newestFirst[first] : null;
 
     private static IReadOnlyList<Instance> InstancesOf(TransferInstances t, UpdateSetFlags pass) =>
         pass == UpdateSetFlags.Installed ? t.Targets : t.Sources;

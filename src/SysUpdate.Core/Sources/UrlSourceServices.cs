@@ -39,6 +39,9 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
     /// <list type="bullet">
     /// <item><c>SYSUPDATE_HTTP_READ_TIMEOUT_SEC</c>: longest wait for response headers or between body reads,
     /// in seconds (positive, fractions allowed).</item>
+    /// <item><c>SYSUPDATE_HTTP_LOW_SPEED_LIMIT</c>: bytes per second a download must average over
+    /// <c>SYSUPDATE_HTTP_LOW_SPEED_TIME_SEC</c> seconds (default 30 over 60, as curl's low-speed limit in
+    /// systemd-pull); 0 turns the check off.</item>
     /// <item><c>SYSUPDATE_HTTP_RETRIES</c>: retries after the first attempt for transient failures (0…100).</item>
     /// <item><c>SYSUPDATE_HTTP_RETRY_DELAY_MS</c>: base of the exponential backoff between retries, in
     /// milliseconds (positive).</item>
@@ -50,6 +53,10 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
         var transportOptions = new TransportOptions();
         if (Number("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", 0.001, 86_400) is { } readSeconds)
             transportOptions = transportOptions with { ReadTimeout = TimeSpan.FromSeconds(readSeconds) };
+        if (Number("SYSUPDATE_HTTP_LOW_SPEED_LIMIT", 0, 1L << 40, integer: true) is { } lowSpeed)
+            transportOptions = transportOptions with { LowSpeedLimit = (long)lowSpeed };
+        if (Number("SYSUPDATE_HTTP_LOW_SPEED_TIME_SEC", 0.001, 86_400) is { } lowSpeedSeconds)
+            transportOptions = transportOptions with { LowSpeedTime = TimeSpan.FromSeconds(lowSpeedSeconds) };
         if (Number("SYSUPDATE_HTTP_RETRIES", 0, 100, integer: true) is { } retries)
             transportOptions = transportOptions with { RetryCount = (int)retries };
         if (Number("SYSUPDATE_HTTP_RETRY_DELAY_MS", 1, 3_600_000) is { } delayMs)

@@ -1,12 +1,14 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace SysUpdate.Core.Transport;
 
 /// <summary>
 /// The body of one download, read-only and forward-only, starting at <see cref="Offset"/> of the
-/// resource. Each read must make progress within the read timeout, and at the end the number of
-/// bytes received must equal the announced length; both failures throw
-/// <see cref="TransportException"/> (<see cref="TransportError.Timeout"/> or
+/// resource. Each read must make progress within the read timeout, the bytes must keep up with the
+/// low-speed limit when one is given, and at the end the number of bytes received must equal the
+/// announced length; these failures throw <see cref="TransportException"/>
+/// (<see cref="TransportError.Timeout"/>, <see cref="TransportError.TooSlow"/> or
 /// <see cref="TransportError.Truncated"/>), after which the caller may resume at
 /// <see cref="Offset"/> + <see cref="BytesRead"/>. Disposing closes the connection.
 /// </summary>
@@ -16,6 +18,7 @@ internal sealed class DownloadStream : Stream
     private readonly IDisposable? _owner;
     private readonly TimeSpan _readTimeout;
     private readonly bool _isNetwork;
+    private readonly LowSpeedMeter? _lowSpeed;
     private CancellationTokenSource? _timer;
     private bool _disposed;
 
@@ -28,7 +31,8 @@ internal sealed class DownloadStream : Stream
         long? totalLength,
         string? validator,
         TimeSpan readTimeout,
-        bool isNetwork)
+        bool isNetwork,
+        LowSpeedMeter? lowSpeed = null)
     {
         Url = url;
         _body = body;
@@ -39,6 +43,7 @@ internal sealed class DownloadStream : Stream
         Validator = validator;
         _readTimeout = readTimeout;
         _isNetwork = isNetwork;
+        _lowSpeed = isNetwork ? lowSpeed : null;
     }
 
     /// <summary>The URL requested.</summary>
@@ -112,19 +117,20 @@ internal sealed class DownloadStream : Stream
             return Account(read);
         }
 
-        CancellationTokenSource timer = ArmTimer();
+        (CancellationTokenSource timer, bool slowDeadline) = ArmTimer();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        long started = Stopwatch.GetTimestamp();
         try
         {
             read = await _body.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
         {
-            throw Stalled(ex);
+            throw TimedOut(slowDeadline, ex);
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw timer.IsCancellationRequested ? Stalled(ex) : ConnectionLost(ex);
+            throw timer.IsCancellationRequested ? TimedOut(slowDeadline, ex) : ConnectionLost(ex);
         }
         catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -132,7 +138,7 @@ internal sealed class DownloadStream : Stream
         }
 
         DisarmTimer(timer);
-        return Account(read);
+        return Account(read, Stopwatch.GetElapsedTime(started));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -173,7 +179,8 @@ internal sealed class DownloadStream : Stream
         }
 
         // A blocking read cannot be cancelled: when the timer fires, closing the connection ends it.
-        CancellationTokenSource timer = ArmTimer();
+        (CancellationTokenSource timer, bool slowDeadline) = ArmTimer();
+        long started = Stopwatch.GetTimestamp();
         using (timer.Token.Register(static state => ((IDisposable)state!).Dispose(), (IDisposable?)_owner ?? _body))
         {
             try
@@ -182,12 +189,12 @@ internal sealed class DownloadStream : Stream
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException)
             {
-                throw timer.IsCancellationRequested ? Stalled(ex) : ConnectionLost(ex);
+                throw timer.IsCancellationRequested ? TimedOut(slowDeadline, ex) : ConnectionLost(ex);
             }
         }
 
         DisarmTimer(timer);
-        return Account(read);
+        return Account(read, Stopwatch.GetElapsedTime(started));
     }
 
     public override void Flush()
@@ -237,6 +244,16 @@ internal sealed class DownloadStream : Stream
         return buffer;
     }
 
+    private int Account(int read, TimeSpan waited)
+    {
+        if (_lowSpeed is not null && read > 0 && !_lowSpeed.Record(read, waited))
+        {
+            throw TooSlow(null);
+        }
+
+        return Account(read);
+    }
+
     private int Account(int read)
     {
         BytesRead += read;
@@ -258,11 +275,23 @@ internal sealed class DownloadStream : Stream
         return read;
     }
 
-    private CancellationTokenSource ArmTimer()
+    /// <summary>
+    /// Starts the timer of one read: the read timeout, or the time left in the low-speed window when that is
+    /// shorter (then the timer firing means the window closed with too few bytes: <c>slowDeadline</c>).
+    /// </summary>
+    private (CancellationTokenSource Timer, bool SlowDeadline) ArmTimer()
     {
         _timer ??= new CancellationTokenSource();
-        _timer.CancelAfter(_readTimeout);
-        return _timer;
+        TimeSpan wait = _readTimeout;
+        bool slowDeadline = false;
+        if (_lowSpeed?.TimeLeft is { } left && left < wait)
+        {
+            wait = left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
+            slowDeadline = true;
+        }
+
+        _timer.CancelAfter(wait);
+        return (_timer, slowDeadline);
     }
 
     private void DisarmTimer(CancellationTokenSource timer)
@@ -279,6 +308,17 @@ internal sealed class DownloadStream : Stream
         new(Url, TransportError.Timeout,
             string.Create(CultureInfo.InvariantCulture,
                 $"no data for {_readTimeout.TotalSeconds:0.###} s after {Progress()}; the server stalled, the download can be resumed"),
+            inner)
+        {
+            IsTransient = true,
+        };
+
+    private TransportException TimedOut(bool slowDeadline, Exception inner) => slowDeadline ? TooSlow(inner) : Stalled(inner);
+
+    private TransportException TooSlow(Exception? inner) =>
+        new(Url, TransportError.TooSlow,
+            string.Create(CultureInfo.InvariantCulture,
+                $"slower than {_lowSpeed!.BytesPerSecond} bytes/s for {_lowSpeed.Window.TotalSeconds:0.###} s after {Progress()}; the server or network is too slow, the download can be resumed"),
             inner)
         {
             IsTransient = true,

@@ -58,7 +58,7 @@ internal sealed partial class TransportClient
                     {
                         // Everything was already there.
                         return new DownloadStream(url, Stream.Null, response, resumeOffset, 0, resumeOffset,
-                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true);
+                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
                     }
 
                     TransportLog.RangeNotSatisfiable(_logger, TransportException.Display(url), resumeOffset);
@@ -69,7 +69,7 @@ internal sealed partial class TransportClient
                     long? length = response.Content.Headers.ContentLength;
                     return new DownloadStream(url,
                         await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true);
+                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
 
                 default:
                     throw StatusError(url, response);
@@ -110,7 +110,7 @@ internal sealed partial class TransportClient
 
         return new DownloadStream(url,
             await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true);
+            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
     }
 
     private static bool TryParseIfRange(string validator, out RangeConditionHeaderValue? condition)

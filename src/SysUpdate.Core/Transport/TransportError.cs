@@ -12,6 +12,12 @@ internal enum TransportError
     /// <summary>No connection, no response headers, or no body data within the configured time.</summary>
     Timeout,
 
+    /// <summary>
+    /// The body arrived slower than <see cref="TransportOptions.LowSpeedLimit"/> for
+    /// <see cref="TransportOptions.LowSpeedTime"/> (a trickling server). Resumable.
+    /// </summary>
+    TooSlow,
+
     /// <summary>The body ended before its announced length: the connection was cut. Resumable.</summary>
     Truncated,
 

@@ -28,6 +28,24 @@ internal sealed record TransportOptions
         init => field = Positive(value);
     } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Bytes per second a body must average over <see cref="LowSpeedTime"/> of waiting for it; slower fails the
+    /// transfer with <see cref="TransportError.TooSlow"/> (curl's <c>CURLOPT_LOW_SPEED_LIMIT</c>; systemd's
+    /// import tools use 30 bytes/s over 60 s, and so does this). 0 turns the check off.
+    /// </summary>
+    public long LowSpeedLimit
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must not be negative");
+    } = 30;
+
+    /// <summary>The window of <see cref="LowSpeedLimit"/> (curl's <c>CURLOPT_LOW_SPEED_TIME</c>).</summary>
+    public TimeSpan LowSpeedTime
+    {
+        get;
+        init => field = Positive(value);
+    } = TimeSpan.FromSeconds(60);
+
     /// <summary>Redirects followed per request; one more is an error (a redirect loop shows this way).</summary>
     public int MaxRedirects
     {
@@ -71,6 +89,9 @@ internal sealed record TransportOptions
             ? throw new ArgumentException("User-Agent must be a non-empty single line.", nameof(value))
             : value;
     } = DefaultUserAgent;
+
+    /// <summary>A fresh meter for one body, or null when the low-speed check is off.</summary>
+    internal LowSpeedMeter? CreateLowSpeedMeter() => LowSpeedLimit > 0 ? new LowSpeedMeter(LowSpeedLimit, LowSpeedTime) : null;
 
     private static TimeSpan Positive(TimeSpan value) =>
         value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");

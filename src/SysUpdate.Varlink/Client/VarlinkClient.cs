@@ -22,6 +22,18 @@ internal sealed class VarlinkClient : IAsyncDisposable
         _connection = connection;
     }
 
+    /// <summary>
+    /// How long to wait for each reply (for a streaming call: for each of its replies) before the connection is
+    /// closed and the call fails with <see cref="VarlinkTimeoutException"/>. Infinite by default.
+    /// </summary>
+    public TimeSpan ReplyTimeout
+    {
+        get;
+        set => field = value == Timeout.InfiniteTimeSpan || value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive or infinite");
+    } = Timeout.InfiniteTimeSpan;
+
     /// <summary>The service's credentials (SO_PEERCRED), when known.</summary>
     public VarlinkPeerCredentials? Peer => _connection.PeerCredentials;
 
@@ -167,7 +179,20 @@ internal sealed class VarlinkClient : IAsyncDisposable
 
     private async ValueTask<VarlinkReplyMessage> ReadReplyAsync(CancellationToken cancellationToken)
     {
-        JsonElement? message = await _connection.ReadMessageAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        TimeSpan replyTimeout = ReplyTimeout;
+        using var timer = replyTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer?.CancelAfter(replyTimeout);
+        JsonElement? message;
+        try
+        {
+            message = await _connection.ReadMessageAsync(Timeout.InfiniteTimeSpan, timer?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            _connection.Close("no reply in time");
+            throw new VarlinkTimeoutException(replyTimeout);
+        }
+
         if (message is null)
         {
             throw Broken("Service closed the connection before replying");

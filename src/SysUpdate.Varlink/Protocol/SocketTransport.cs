@@ -6,7 +6,11 @@ namespace SysUpdate.Varlink.Protocol;
 /// <summary>A connected stream socket (normally AF_UNIX) as a Varlink transport. Owns the socket.</summary>
 internal sealed class SocketTransport : IVarlinkTransport
 {
-    private const int ReadBufferSize = 64 * 1024;
+    /// <summary>
+    /// The most one read adds to the input buffer (its segment size). Small, so a peer's buffered bytes are
+    /// accounted closely; with zero-byte reads an idle connection holds no buffer at all.
+    /// </summary>
+    public const int ReadBufferSize = 16 * 1024;
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -16,7 +20,7 @@ internal sealed class SocketTransport : IVarlinkTransport
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, leaveOpen: true));
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true, useZeroByteReads: true));
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         PeerCredentials = VarlinkPeerCredentials.TryGet(socket);
     }

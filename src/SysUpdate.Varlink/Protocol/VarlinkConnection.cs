@@ -21,17 +21,31 @@ internal sealed class VarlinkConnection : IAsyncDisposable
     private readonly Channel<byte[]> _output;
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _writeLoop;
+    private readonly VarlinkBufferBudget? _budget;
+    private long _charged;
     private int _state = (int)VarlinkConnectionState.Open;
     private string? _closeReason;
     private long _scanned;
     private bool _disposed;
 
-    public VarlinkConnection(IVarlinkTransport transport, int maxMessageSize = VarlinkFrameReader.DefaultMaxFrameSize)
+    /// <param name="transport">The byte transport; owned from now on.</param>
+    /// <param name="maxMessageSize">Largest message accepted from the peer.</param>
+    /// <param name="budget">
+    /// When given, the bytes of an incomplete message are reserved from it before each further read, and
+    /// reading waits while it is exhausted; released when the message completes or the connection ends.
+    /// </param>
+    public VarlinkConnection(IVarlinkTransport transport, int maxMessageSize = VarlinkFrameReader.DefaultMaxFrameSize, VarlinkBufferBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageSize);
+        if (budget is not null)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan((long)maxMessageSize + SocketTransport.ReadBufferSize, budget.Capacity, nameof(maxMessageSize));
+        }
+
         _transport = transport;
         _maxMessageSize = maxMessageSize;
+        _budget = budget;
         _output = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutputQueueCapacity)
         {
             SingleReader = true,
@@ -50,6 +64,9 @@ internal sealed class VarlinkConnection : IAsyncDisposable
 
     public VarlinkPeerCredentials? PeerCredentials => _transport.PeerCredentials;
 
+    /// <summary>Largest message accepted from the peer.</summary>
+    public int MaxMessageSize => _maxMessageSize;
+
     /// <summary>
     /// Reads the next message. Returns <see langword="null"/> when the peer closed the connection
     /// cleanly between messages.
@@ -58,14 +75,23 @@ internal sealed class VarlinkConnection : IAsyncDisposable
     /// message; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
     /// <exception cref="VarlinkProtocolException">Malformed JSON, an oversized message, a message cut off by
     /// the end of the stream, or silence in the middle of a message.</exception>
-    public async ValueTask<JsonElement?> ReadMessageAsync(TimeSpan partialMessageTimeout, CancellationToken cancellationToken = default)
+    public async ValueTask<JsonElement?> ReadMessageAsync(TimeSpan partialMessageTimeout, CancellationToken cancellationToken = default) =>
+        (await ReadFrameAsync(partialMessageTimeout, cancellationToken).ConfigureAwait(false))?.Message;
+
+    /// <summary>
+    /// <see cref="ReadMessageAsync"/>, with the size of the frame the message came in (what its parsed form
+    /// roughly costs while it waits to be handled).
+    /// </summary>
+    public async ValueTask<(JsonElement Message, long Size)?> ReadFrameAsync(TimeSpan partialMessageTimeout, CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         PipeReader input = _transport.Input;
         bool partial = false;
+        long buffered = 0;
         while (true)
         {
             ReadResult result;
+            bool waitingForBudget = false;
             try
             {
                 if (partial && partialMessageTimeout != Timeout.InfiniteTimeSpan)
@@ -73,12 +99,21 @@ internal sealed class VarlinkConnection : IAsyncDisposable
                     linked.CancelAfter(partialMessageTimeout);
                 }
 
+                if (partial && _budget is not null)
+                {
+                    waitingForBudget = true;
+                    await ChargeAsync(buffered + SocketTransport.ReadBufferSize, linked.Token).ConfigureAwait(false);
+                    waitingForBudget = false;
+                }
+
                 result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
                 linked.CancelAfter(Timeout.InfiniteTimeSpan);
             }
             catch (OperationCanceledException) when (partial && !cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
             {
-                throw new VarlinkProtocolException($"Peer sent a partial message and then nothing for {partialMessageTimeout.TotalSeconds:0.###}s");
+                throw new VarlinkProtocolException(waitingForBudget
+                    ? $"Peer's partial message waited {partialMessageTimeout.TotalSeconds:0.###}s for buffer space held by other connections"
+                    : $"Peer sent a partial message and then nothing for {partialMessageTimeout.TotalSeconds:0.###}s");
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {
@@ -93,6 +128,7 @@ internal sealed class VarlinkConnection : IAsyncDisposable
             ReadOnlySequence<byte> buffer = result.Buffer;
             if (VarlinkFrameReader.TryReadFrame(buffer, _maxMessageSize, ref _scanned, out ReadOnlySequence<byte> frame, out SequencePosition next))
             {
+                Uncharge();
                 JsonElement message;
                 try
                 {
@@ -106,7 +142,7 @@ internal sealed class VarlinkConnection : IAsyncDisposable
                 }
 
                 input.AdvanceTo(next);
-                return message;
+                return (message, frame.Length);
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -127,6 +163,7 @@ internal sealed class VarlinkConnection : IAsyncDisposable
             }
 
             partial = buffer.Length > 0;
+            buffered = buffer.Length;
             input.AdvanceTo(buffer.Start, buffer.End);
         }
     }
@@ -176,8 +213,22 @@ internal sealed class VarlinkConnection : IAsyncDisposable
         await _writeLoop.ConfigureAwait(false);
         Close("disposed");
         await _transport.DisposeAsync().ConfigureAwait(false);
+        Uncharge();
         _closed.Dispose();
     }
+
+    /// <summary>Holds <paramref name="bytes"/> of the budget for the incomplete message (waiting for room).</summary>
+    private async ValueTask ChargeAsync(long bytes, CancellationToken cancellationToken)
+    {
+        long more = bytes - _charged;
+        if (more > 0)
+        {
+            await _budget!.ReserveAsync(more, cancellationToken).ConfigureAwait(false);
+            _charged = bytes;
+        }
+    }
+
+    private void Uncharge() => _budget?.Release(Interlocked.Exchange(ref _charged, 0));
 
     private async Task WriteLoopAsync()
     {

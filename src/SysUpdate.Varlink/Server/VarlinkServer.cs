@@ -16,6 +16,8 @@ internal sealed class VarlinkServer
     private readonly Dictionary<uint, int> _connectionsPerUid = [];
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly Lock _lock = new();
+    private readonly VarlinkBufferBudget _budget;
+    private readonly uint _ownUserId = EffectiveUserId.Get();
     private int _connections;
 
     public VarlinkServer(VarlinkServerOptions options)
@@ -23,6 +25,7 @@ internal sealed class VarlinkServer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _budget = new VarlinkBufferBudget(options.MaxBufferedBytes);
         _interfaces.Add(VarlinkServiceInterface.Create(options, () => Interfaces));
     }
 
@@ -39,6 +42,11 @@ internal sealed class VarlinkServer
             }
         }
     }
+
+    /// <summary>Bytes held now for incomplete messages and queued calls, of <see cref="VarlinkServerOptions.MaxBufferedBytes"/>.</summary>
+    public long BufferedBytes => _budget.Used;
+
+    internal VarlinkBufferBudget Budget => _budget;
 
     /// <summary>Number of connections being served now.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);
@@ -190,7 +198,7 @@ internal sealed class VarlinkServer
 
         try
         {
-            var connection = new VarlinkServerConnection(this, new VarlinkConnection(transport, _options.MaxMessageSize));
+            var connection = new VarlinkServerConnection(this, new VarlinkConnection(transport, MaxMessageSizeFor(peer), _budget));
             await connection.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -198,6 +206,19 @@ internal sealed class VarlinkServer
             Leave(peer);
         }
     }
+
+    /// <summary>
+    /// Root and the server's own user may send up to <see cref="VarlinkServerOptions.MaxMessageSize"/>; other
+    /// users only <see cref="VarlinkServerOptions.MaxUnprivilegedMessageSize"/>. A transport without credentials
+    /// is in-process (pipes) and trusted.
+    /// </summary>
+    private int MaxMessageSizeFor(VarlinkPeerCredentials? peer) => peer switch
+    {
+        { UserId: 0 } => _options.MaxMessageSize,
+        { } p when p.UserId == _ownUserId => _options.MaxMessageSize,
+        { } => _options.MaxUnprivilegedMessageSize,
+        null => _options.MaxMessageSize,
+    };
 
     internal void Log(VarlinkLogLevel level, string message, Exception? exception) =>
         _options.Log?.Invoke(level, message, exception);

@@ -34,7 +34,7 @@ internal sealed class VarlinkServerConnection
         await using (_connection.ConfigureAwait(false))
         {
             using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.Closed);
-            Channel<VarlinkCallMessage> calls = Channel.CreateBounded<VarlinkCallMessage>(new BoundedChannelOptions(_server.Options.MaxQueuedCallsPerConnection)
+            Channel<QueuedCall> calls = Channel.CreateBounded<QueuedCall>(new BoundedChannelOptions(_server.Options.MaxQueuedCallsPerConnection)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -43,23 +43,41 @@ internal sealed class VarlinkServerConnection
             Task dispatch = DispatchLoopAsync(calls.Reader, lifetime.Token);
             await ReadLoopAsync(calls.Writer, lifetime.Token).ConfigureAwait(false);
             await dispatch.ConfigureAwait(false);
+            while (calls.Reader.TryRead(out QueuedCall dropped))
+            {
+                _server.Budget.Release(dropped.Size);
+            }
         }
     }
 
-    private async Task ReadLoopAsync(ChannelWriter<VarlinkCallMessage> calls, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads calls into the queue. A read call's frame size stays reserved in the server's buffer budget until
+    /// the call is handled, so pipelined calls that wait behind a slow one count against the budget too.
+    /// </summary>
+    private async Task ReadLoopAsync(ChannelWriter<QueuedCall> calls, CancellationToken cancellationToken)
     {
         string reason = "peer disconnected";
         try
         {
             while (true)
             {
-                JsonElement? message = await _connection.ReadMessageAsync(_server.Options.PartialMessageTimeout, cancellationToken).ConfigureAwait(false);
-                if (message is null)
+                (JsonElement Message, long Size)? frame = await _connection.ReadFrameAsync(_server.Options.PartialMessageTimeout, cancellationToken).ConfigureAwait(false);
+                if (frame is not { } read)
                 {
                     break;
                 }
 
-                await calls.WriteAsync(VarlinkCallMessage.Parse(message.Value), cancellationToken).ConfigureAwait(false);
+                var call = new QueuedCall(VarlinkCallMessage.Parse(read.Message), read.Size);
+                await _server.Budget.ReserveAsync(call.Size, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await calls.WriteAsync(call, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _server.Budget.Release(call.Size);
+                    throw;
+                }
             }
         }
         catch (VarlinkProtocolException e)
@@ -78,15 +96,22 @@ internal sealed class VarlinkServerConnection
         }
     }
 
-    private async Task DispatchLoopAsync(ChannelReader<VarlinkCallMessage> calls, CancellationToken cancellationToken)
+    private async Task DispatchLoopAsync(ChannelReader<QueuedCall> calls, CancellationToken cancellationToken)
     {
         try
         {
             while (await calls.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (!cancellationToken.IsCancellationRequested && calls.TryRead(out VarlinkCallMessage? message))
+                while (!cancellationToken.IsCancellationRequested && calls.TryRead(out QueuedCall queued))
                 {
-                    await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await DispatchAsync(queued.Message, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _server.Budget.Release(queued.Size);
+                    }
                 }
             }
         }

@@ -14,8 +14,26 @@ internal sealed class VarlinkServerOptions
 
     public string Url { get; init; } = string.Empty;
 
-    /// <summary>Largest accepted message; a larger one is a protocol error and closes the connection.</summary>
+    /// <summary>
+    /// Largest accepted message from root or the server's own user; a larger one is a protocol error and
+    /// closes the connection.
+    /// </summary>
     public int MaxMessageSize { get; init; } = VarlinkFrameReader.DefaultMaxFrameSize;
+
+    /// <summary>
+    /// Largest accepted message from any other peer (SO_PEERCRED uid neither 0 nor the server's). Calls of the
+    /// served interfaces are a few hundred bytes; this keeps what one unprivileged connection can make the
+    /// server buffer small.
+    /// </summary>
+    public int MaxUnprivilegedMessageSize { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Bytes all connections together may make the server hold in incomplete messages and in calls read but
+    /// not yet handled. A connection needing more stops being read until others release (or its partial
+    /// message times out), so peers cannot grow memory beyond this with unterminated messages.
+    /// Must hold one <see cref="MaxMessageSize"/> message.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Concurrent connections per peer uid (SO_PEERCRED); excess connections are closed at once.</summary>
     public int MaxConnectionsPerUid { get; init; } = 16;
@@ -44,6 +62,8 @@ internal sealed class VarlinkServerOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxMessageSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUnprivilegedMessageSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedBytes, (long)Math.Max(MaxMessageSize, MaxUnprivilegedMessageSize) + SocketTransport.ReadBufferSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnectionsPerUid);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxQueuedCallsPerConnection);

@@ -49,7 +49,7 @@ internal static class UpdateCommand
     {
         try
         {
-            await using var client = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var client = await session.ConnectAsync(session.Timeouts.BetweenProgress, cancellationToken).ConfigureAwait(false);
             string? version = null;
             await foreach (var reply in client.CallMoreAsync(UpdateCtlApp.Interface + ".Update",
                 target.Parameters(("version", ListCommand.Node(target.Version))), cancellationToken).ConfigureAwait(false))

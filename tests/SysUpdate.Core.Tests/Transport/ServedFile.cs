@@ -58,6 +58,9 @@ internal sealed class ServedFile
     /// <summary>Send the headers and this many body bytes, then nothing until the client gives up.</summary>
     public long? StallAfterBytes { get; set; }
 
+    /// <summary>Send the body one byte at a time with this pause after each byte (a trickling server).</summary>
+    public TimeSpan? TrickleInterval { get; set; }
+
     /// <summary>Send the headers only after this delay.</summary>
     public TimeSpan HeaderDelay { get; set; }
 

@@ -173,7 +173,17 @@ internal sealed class TestHttpServer : IAsyncDisposable
                 return;
             }
 
-            int count = (int)Math.Min(ChunkSize, limit - sent);
+            int count = (int)Math.Min(file.TrickleInterval is null ? ChunkSize : 1, limit - sent);
+            if (file.TrickleInterval is { } pause && sent > 0)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await WaitAsync(pause, context);
+                if (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
             record.AddBytes(count); // Counted when handed to Kestrel, so the count is final when the client has the bytes.
             await context.Response.Body.WriteAsync(body.Slice((int)sent, count), context.RequestAborted);
             sent += count;

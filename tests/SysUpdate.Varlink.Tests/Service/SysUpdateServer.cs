@@ -87,6 +87,8 @@ internal sealed class SysUpdateServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public static string Transfer(string source, string pattern, string extra = "", string target = "/dst") =>
         $"[Transfer]\nVerify=no\n{extra}\n[Source]\nType=regular-file\nPath={source}\nMatchPattern={pattern}\n\n[Target]\nType=regular-file\nPath={target}\nMatchPattern={pattern}\n";
 

@@ -1,0 +1,11 @@
+namespace SysUpdate.Varlink.Tests.Service;
+
+/// <summary>A fact that is skipped, with the reason shown, when the sysupdate executable is not built.</summary>
+internal sealed class SysUpdateBinaryFactAttribute : FactAttribute
+{
+    public SysUpdateBinaryFactAttribute()
+    {
+        if (ServiceBinaries.SysUpdate is null)
+            Skip = ServiceBinaries.SkipReason("sysupdate");
+    }
+}
