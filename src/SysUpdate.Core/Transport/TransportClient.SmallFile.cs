@@ -92,7 +92,8 @@ internal sealed partial class TransportClient
             contentLength,
             validator: null,
             _options.ReadTimeout,
-            isNetwork: true);
+            isNetwork: true,
+            _options.CreateLowSpeedMeter());
         await using (stream.ConfigureAwait(false))
         {
             body = await ReadCappedAsync(url, stream, contentLength, maxBytes, cancellationToken).ConfigureAwait(false);
