@@ -439,9 +439,9 @@ internal sealed class TransferParser
         var path = ConfigValues.SimplifyPath(Expand(e, e.Value, PathMax));
         if (path.Split('/').Contains(".."))
         {
-            // As upstream's path_simplify_and_warn(): a ".." could lead out of the target directory or the root.
-            _diagnostics.Add(new ConfigDiagnostic(e.Location, $"CurrentSymlink= path is not normalized, ignoring: {path}"));
-            return;
+            // Upstream (path_simplify_and_warn) ignores such a value with a warning; like every value we
+            // cannot act on as written, it is an error here: a ".." could lead out of the target directory or the root.
+            throw new ConfigSyntaxException(e.Location, "CurrentSymlink= must not contain '..' (it could point outside the target directory or --root), refusing", path);
         }
         _currentSymlink = path;
     }

@@ -3,9 +3,9 @@ using SysUpdate.Integration.Tests.Support;
 namespace SysUpdate.Integration.Tests.Faults;
 
 /// <summary>
-/// <c>--root</c> is a boundary: <c>CurrentSymlink=</c> with <c>..</c> is refused at its file:line (as
-/// upstream, the setting is ignored with a warning), and symlinks inside the root — absolute or
-/// climbing with <c>..</c> — are resolved inside it, never on the host.
+/// <c>--root</c> is a boundary: <c>CurrentSymlink=</c> with <c>..</c> is refused at its file:line (upstream
+/// ignores the setting with a warning; we refuse values we cannot act on as written), and symlinks inside
+/// the root — absolute or climbing with <c>..</c> — are resolved inside it, never on the host.
 /// </summary>
 public sealed class RootEscapeTests
 {
@@ -21,12 +21,14 @@ public sealed class RootEscapeTests
 
         var result = await bench.RunAsync("update");
 
-        result.ShouldExit(0);
-        Assert.Contains(result.ErrorLines, l => l.Contains($"{transfer}:{line}", StringComparison.Ordinal) && l.Contains("CurrentSymlink=", StringComparison.Ordinal));
+        result.ShouldExit(1);
+        string error = Assert.Single(result.ErrorLines);
+        Assert.Contains($"{transfer}:{line}", error, StringComparison.Ordinal);
+        Assert.Contains("CurrentSymlink=", error, StringComparison.Ordinal);
         Assert.Equal(namesBefore, Payloads.Names(outside));
         Assert.False(Path.Exists(Path.Combine(outside, "escaped")));
         Assert.False(Path.Exists("/escaped"));
-        Assert.True(Directory.Exists(Path.Combine(bench.Machines, "rootfs-v1")));
+        Assert.False(Directory.Exists(Path.Combine(bench.Machines, "rootfs-v1")));
     }
 
     [Fact]
