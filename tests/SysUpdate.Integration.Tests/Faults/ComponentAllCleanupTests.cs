@@ -62,8 +62,8 @@ public sealed class ComponentAllCleanupTests : IDisposable
         File.Delete(Path.Combine(source, "SHA256SUMS"));
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
+        AssertStillInstalled(installed, "after the run with the manifest missing", result);
         RunAssert.FailedWithOneLine(result, "a file:// source without SHA256SUMS", source + "/SHA256SUMS");
-        AssertStillInstalled(installed, "after the run with the manifest missing");
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public sealed class ComponentAllCleanupTests : IDisposable
         File.Move(disk, _tmp.Combine("disk.img.detached"));
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
+        AssertStillInstalled(installed, "after the run with the disk image missing", result);
         RunAssert.FailedWithOneLine(result, "another transfer's disk image missing", "/disk.img");
-        AssertStillInstalled(installed, "after the run with the disk image missing");
     }
 
     [GpgFact]
@@ -148,8 +148,8 @@ public sealed class ComponentAllCleanupTests : IDisposable
         _sysupdate.WithEnvironment("PATH", _tmp.Dir("empty-path"));
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
+        AssertStillInstalled(installed, "after the run without gpg", result);
         RunAssert.FailedWithOneLine(result, "gpg not on PATH for a signed source", source + "/SHA256SUMS", "gpg");
-        AssertStillInstalled(installed, "after the run without gpg");
     }
 
     public void Dispose()
@@ -184,13 +184,12 @@ public sealed class ComponentAllCleanupTests : IDisposable
     private static Dictionary<string, string> Installed(string directory) =>
         Directory.EnumerateFiles(directory).ToDictionary(p => p, p => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p))), StringComparer.Ordinal);
 
-    private static void AssertStillInstalled(Dictionary<string, string> installed, string because)
+    /// <summary>Asserts every installed file is still there with its bytes (checked before the exit status: losing them is the worse failure).</summary>
+    private static void AssertStillInstalled(Dictionary<string, string> installed, string because, ProcessResult run)
     {
-        foreach (var (path, sha) in installed)
-        {
-            Assert.True(File.Exists(path), $"{because}: installed {path} was removed");
-            Assert.True(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) == sha, $"{because}: installed {path} changed");
-        }
+        var lost = installed.Where(f => !File.Exists(f.Key) || Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f.Key))) != f.Value)
+            .Select(f => File.Exists(f.Key) ? $"{f.Key} (changed)" : $"{f.Key} (removed)").ToList();
+        Assert.True(lost.Count == 0, $"{because}: installed files lost: {string.Join(", ", lost)}\n{run}");
     }
 
     /// <summary>Makes a throw-away signing key; returns its public keyring (for SYSTEMD_OPENPGP_KEYRING).</summary>
