@@ -32,8 +32,8 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
     public async Task Update_TwoCliRunsOnRegularFileTarget_OneInstallsOtherWaitsOrRefusesBytesIntact()
     {
         await using var bench = await FaultBench.StartAsync(BytesPerSecond, logLevel: "warning");
-        WriteTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw");
-        await RaceAsync(bench, FileTarget, (_, v) => bench.RunAsync("update"), AssertFileTarget);
+        WriteTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw\nInstancesMax=2");
+        await RaceAsync(bench, FileTarget, (_, _) => bench.RunAsync("update"), AssertFileTarget);
     }
 
     [Fact]
@@ -42,20 +42,20 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
         await using var bench = await FaultBench.StartAsync(BytesPerSecond, logLevel: "warning");
         CreateDisk(bench);
         WriteTransfer(bench, $"Type=partition\nPath={Disk}\nMatchPattern=usr_@v\nMatchPartitionType=usr");
-        await RaceAsync(bench, Disk, (_, v) => bench.RunAsync("update"), AssertPartitionTarget);
+        await RaceAsync(bench, Disk, (_, _) => bench.RunAsync("update"), AssertPartitionTarget);
     }
 
     [SocketActivateFact]
     public async Task Update_CliAndSocketActivatedVarlink_OneInstallsOtherWaitsOrIsBusyBytesIntact()
     {
         await using var bench = await FaultBench.StartAsync(BytesPerSecond, logLevel: "warning");
-        WriteTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw");
+        WriteTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw\nInstancesMax=2");
         using var varlink = await SocketActivatedVarlink.StartAsync(bench.SysUpdate, bench.Combine("sysupdate.sock"), "--root=" + bench.Root, "varlink");
 
-        await RaceAsync(bench, FileTarget, async (rep, version) =>
+        await RaceAsync(bench, FileTarget, async (repetition, version) =>
         {
             var reply = await varlink.CallAsync("io.systemd.SysUpdate.Update", new JsonObject { ["target"] = new JsonObject { ["class"] = "host" } });
-            string because = $"repetition {rep}: Varlink Update";
+            string because = $"{repetition}: Varlink Update";
             RunAssert.NoStackTrace(new ProcessResult(["(varlink server)"], 0, "", varlink.StandardError), because);
             // Success installs the published version; NoUpdateNeeded means it waited for the CLI run;
             // Busy is the one-line refusal's Varlink form.
@@ -73,7 +73,7 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
     /// <summary>Exit status stand-in for a Varlink <c>Busy</c> reply (already checked where it was received).</summary>
     private const int Busy = -1;
 
-    private async Task RaceAsync(FaultBench bench, string targetPath, Func<int, string, Task<ProcessResult>> second,
+    private async Task RaceAsync(FaultBench bench, string targetPath, Func<string, string, Task<ProcessResult>> second,
         Action<FaultBench, IReadOnlyDictionary<string, byte[]>, string> assertTarget)
     {
         int seed = FaultSeed.Next(output);
@@ -92,7 +92,7 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
             Task<ProcessResult> a, b;
             if (secondFirst)
             {
-                b = second(rep, version);
+                b = second(because, version);
                 await Task.Delay(delay);
                 a = bench.RunAsync("update");
             }
@@ -100,7 +100,7 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
             {
                 a = bench.RunAsync("update");
                 await Task.Delay(delay);
-                b = second(rep, version);
+                b = second(because, version);
             }
             var results = await Task.WhenAll(a, b);
 
@@ -144,12 +144,11 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
         {target}
         """);
 
-    private static void CreateDisk(FaultBench bench)
-    {
-        Assert.True(GptPartitionTypes.TryResolve("usr", out Guid usrType));
+    private static readonly Guid UsrType = GptPartitionTypes.TryResolve("usr", out Guid type) ? type : throw new InvalidOperationException("no usr partition type");
+
+    private static void CreateDisk(FaultBench bench) =>
         GptImageBuilder.Create(bench.InRoot(Disk), 8 * 1024 * 1024,
-            [new GptPartitionSpec(usrType, "_empty", SlotSize), new GptPartitionSpec(usrType, "_empty", SlotSize)]);
-    }
+            [new GptPartitionSpec(UsrType, "_empty", SlotSize), new GptPartitionSpec(UsrType, "_empty", SlotSize)]);
 
     /// <summary>The target directory holds exactly the newest two versions, byte-identical, and nothing else.</summary>
     private static void AssertFileTarget(FaultBench bench, IReadOnlyDictionary<string, byte[]> published, string because)
@@ -169,11 +168,13 @@ public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
         string disk = bench.InRoot(Disk);
         using var gpt = GptDisk.Open(disk, writable: false);
         var newest = Newest(published);
-        Assert.True(gpt.Partitions.Select(p => p.Name).Order(StringComparer.Ordinal).SequenceEqual(newest.Select(v => $"usr_{v}").Order(StringComparer.Ordinal)),
-            $"{because}: slots are [{string.Join(", ", gpt.Partitions.Select(p => $"{p.Number}:{p.Name} {p.Type}"))}], expected [{string.Join(", ", newest)}]");
+        var expected = newest.Select(v => $"usr_{v}").Concat(Enumerable.Repeat("_empty", gpt.Partitions.Count - newest.Count)).Order(StringComparer.Ordinal);
+        Assert.True(gpt.Partitions.Select(p => p.Name).Order(StringComparer.Ordinal).SequenceEqual(expected),
+            $"{because}: slots are [{string.Join(", ", gpt.Partitions.Select(p => $"{p.Number}:{p.Name} {p.Type}"))}], expected [{string.Join(", ", newest.Select(v => "usr_" + v))}]");
         foreach (var version in newest)
         {
             var slot = gpt.Partitions.Single(p => p.Name == $"usr_{version}");
+            Assert.True(slot.Type == UsrType, $"{because}: slot {slot.Number} (usr_{version}) has type {slot.Type}, not the usr type: not committed");
             Assert.True(SlotSha(disk, slot.StartBytes, published[version].Length) == Sha(published[version]),
                 $"{because}: slot {slot.Number} (usr_{version}) differs from the published image");
         }

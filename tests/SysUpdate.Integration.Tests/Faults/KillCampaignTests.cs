@@ -32,7 +32,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
     public async Task Update_KilledAtRandomPointsIntoRegularFileTarget_NextPlainUpdateInstallsPublishedBytes()
     {
         await using var bench = await FaultBench.StartAsync(BytesPerSecond);
-        bench.WriteTransfer("10-usr.transfer", UrlFileTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw"));
+        bench.WriteTransfer("10-usr.transfer", UrlFileTransfer(bench, $"Type=regular-file\nPath={FileTarget}\nMatchPattern=usr_@v.raw\nInstancesMax=2"));
         var published = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         string dir = bench.InRoot(FileTarget);
 
@@ -68,6 +68,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
             Path={TreeTarget}
             MatchPattern=os_@v
             CurrentSymlink={Symlink}
+            InstancesMax=2
             """);
         var published = new Dictionary<string, TarTree>(StringComparer.Ordinal);
         string dir = bench.InRoot(TreeTarget);
@@ -114,9 +115,11 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
             {
                 using var gpt = GptDisk.Open(disk, writable: false);
                 var slots = gpt.Partitions.Select(p => $"{p.Number}:{p.Name}:{(p.Type == usrType ? "usr" : p.Type.ToString())}").ToList();
-                Assert.True(gpt.Partitions.Select(p => (p.Name, p.Type)).OrderBy(p => p.Name, StringComparer.Ordinal)
-                    .SequenceEqual(versions.Select(v => ($"usr_{v}", usrType)).OrderBy(p => p.Item1, StringComparer.Ordinal)),
-                    $"{because}: slots are [{string.Join(", ", slots)}], expected usr_{string.Join(" and usr_", versions)} of the usr type");
+                var expected = versions.Select(v => ($"usr_{v}", usrType))
+                    .Concat(Enumerable.Repeat(("_empty", usrType), gpt.Partitions.Count - versions.Count))
+                    .OrderBy(p => p.Item1, StringComparer.Ordinal);
+                Assert.True(gpt.Partitions.Select(p => (p.Name, p.Type)).OrderBy(p => p.Name, StringComparer.Ordinal).SequenceEqual(expected),
+                    $"{because}: slots are [{string.Join(", ", slots)}], expected usr_{string.Join(" and usr_", versions)} of the usr type, any other slot _empty");
                 foreach (var v in versions)
                 {
                     var slot = gpt.Partitions.Single(p => p.Name == $"usr_{v}");
