@@ -9,9 +9,9 @@ namespace SysUpdate.Integration.Tests.Faults;
 /// <summary>
 /// SIGKILL campaigns, 18 kill points per target kind (54 in all): a plain <c>update</c> of a new
 /// version against a paced server is killed from the test at a moment chosen from what it shows —
-/// its <c>.sysupdate.partial.*</c> file or tree reaching a random size, a progress line, the pending
-/// entry appearing, each plus a random delay, or a random delay after the start — never through a
-/// hook in the product. After each kill a plain <c>update</c> (no vacuum) must exit 0 and leave the
+/// its <c>.sysupdate.partial.*</c> file or tree reaching a random or its full size, the pending entry
+/// appearing, the GPT slot being claimed under the new label, a progress line, each plus a random
+/// delay, or a random delay after the start — never through a hook in the product. After each kill a plain <c>update</c> (no vacuum) must exit 0 and leave the
 /// new version installed with the published bytes, the previous version untouched, no leftovers,
 /// <c>CurrentSymlink=</c> on the newest version with no <c>.#</c> temporary link; at the end <c>list</c>
 /// shows exactly the last two versions. The seed is logged (replay with FAULTS_SEED=).
@@ -36,7 +36,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
         var published = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         string dir = bench.InRoot(FileTarget);
 
-        await CampaignAsync(bench, dir, ImageSize,
+        await CampaignAsync(bench, (random, _) => KillMoment.ForFileSystem(random, dir, ImageSize),
             publish: version =>
             {
                 published[version] = RandomNumberGenerator.GetBytes(ImageSize);
@@ -74,7 +74,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
         string dir = bench.InRoot(TreeTarget);
         string link = bench.InRoot(Symlink);
 
-        await CampaignAsync(bench, dir, ImageSize,
+        await CampaignAsync(bench, (random, _) => KillMoment.ForFileSystem(random, dir, ImageSize),
             publish: version =>
             {
                 published[version] = new TarTree(version, ImageSize);
@@ -105,7 +105,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
         bench.WriteTransfer("10-usr.transfer", UrlFileTransfer(bench, $"Type=partition\nPath={Disk}\nMatchPattern=usr_@v\nMatchPartitionType=usr"));
         var published = new Dictionary<string, byte[]>(StringComparer.Ordinal);
 
-        await CampaignAsync(bench, targetDirectory: null, ImageSize,
+        await CampaignAsync(bench, (random, version) => KillMoment.ForPartition(random, disk, $"usr_{version}"),
             publish: version =>
             {
                 published[version] = RandomNumberGenerator.GetBytes(ImageSize);
@@ -135,8 +135,8 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
     /// Installs v0, then for each kill point publishes the next version, kills an update of it, runs a
     /// plain update and checks that the new and the previous version are installed, nothing else.
     /// </summary>
-    /// <param name="targetDirectory">Where partial/pending entries appear (null for partitions: watch stderr only).</param>
-    private async Task CampaignAsync(FaultBench bench, string? targetDirectory, long payloadBytes,
+    /// <param name="pick">Chooses when to kill the update to a version.</param>
+    private async Task CampaignAsync(FaultBench bench, Func<Random, string, KillMoment> pick,
         Action<string> publish, Action<IReadOnlyList<string>, string> assertInstalled)
     {
         int seed = FaultSeed.Next(output);
@@ -151,7 +151,7 @@ public sealed class KillCampaignTests(ITestOutputHelper output)
         {
             string version = $"v{k}";
             publish(version);
-            var moment = KillMoment.Pick(random, payloadBytes, targetDirectory);
+            var moment = pick(random, version);
             string because = $"kill point {k} of {KillPoints} (seed {seed}, SIGKILL at {moment})";
 
             ProcessResult killed;

@@ -42,22 +42,41 @@ internal sealed partial record KillMoment(string Description, Func<WatchedRun, T
             return !run.HasExited;
         });
 
-    /// <summary>
-    /// One of the moments above, at random: for file and tree targets (<paramref name="targetDirectory"/>
-    /// set) the partial size and the pending entry are watched as well as stderr.
-    /// </summary>
-    public static KillMoment Pick(Random random, long payloadBytes, string? targetDirectory)
-    {
-        int kinds = targetDirectory is null ? 3 : 5;
-        return random.Next(kinds) switch
+    /// <summary>When partition <paramref name="label"/> appears in the table of <paramref name="disk"/>, then <paramref name="delayMs"/> ms later.</summary>
+    public static KillMoment SlotLabelled(string disk, string label, int delayMs) =>
+        new($"slot {label} claimed + {delayMs} ms", async run =>
         {
-            0 => ProgressLine(random.Next(1, 11) * 10, random.Next(0, 60)),
-            1 => AfterStart(random.Next(0, 1500)),
-            2 => ProgressLine(100, random.Next(0, 40)),
-            3 => PartialSize(targetDirectory!, (long)(payloadBytes * random.NextDouble())),
-            _ => PendingAppears(targetDirectory!, random.Next(0, 15)),
-        };
-    }
+            bool seen = await run.WaitUntilAsync(() => TargetWatch.SlotLabelled(disk, label));
+            await Task.Delay(delayMs);
+            return seen;
+        });
+
+    /// <summary>
+    /// A moment for a file or directory target: what stderr shows, or the partial entry reaching a
+    /// random size or its full size (the window between the last byte and the rename), or the pending
+    /// entry appearing (the window before the install).
+    /// </summary>
+    public static KillMoment ForFileSystem(Random random, string targetDirectory, long payloadBytes) => random.Next(6) switch
+    {
+        0 => ProgressLine(random.Next(1, 11) * 10, random.Next(0, 60)),
+        1 => AfterStart(random.Next(0, 1500)),
+        2 => ProgressLine(100, random.Next(0, 40)),
+        3 => PartialSize(targetDirectory, (long)(payloadBytes * random.NextDouble())),
+        4 => PartialSize(targetDirectory, payloadBytes),
+        _ => PendingAppears(targetDirectory, random.Next(0, 15)),
+    };
+
+    /// <summary>
+    /// A moment for a partition target: what stderr shows, or the slot being claimed under the new
+    /// version's label (read from the disk image's table) plus a delay reaching into the write and the commit.
+    /// </summary>
+    public static KillMoment ForPartition(Random random, string disk, string label) => random.Next(4) switch
+    {
+        0 => ProgressLine(random.Next(1, 11) * 10, random.Next(0, 60)),
+        1 => AfterStart(random.Next(0, 1500)),
+        2 => ProgressLine(100, random.Next(0, 40)),
+        _ => SlotLabelled(disk, label, random.Next(0, 1200)),
+    };
 
     /// <summary>The percentage of a plain progress line ("10-usr: 40% (…)"), else -1.</summary>
     public static int ProgressPercent(string line)

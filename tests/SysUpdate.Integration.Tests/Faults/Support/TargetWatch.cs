@@ -36,6 +36,21 @@ internal static class TargetWatch
 
     public static bool HasPending(string directory) => Entries(directory, PendingPrefix).Any();
 
+    /// <summary>Whether a partition of the GPT disk image carries <paramref name="label"/> (claimed for a download,
+    /// whatever its type). A table caught mid-write reads as "not yet".</summary>
+    public static bool SlotLabelled(string disk, string label)
+    {
+        try
+        {
+            using var gpt = SysUpdate.Core.Disk.GptDisk.Open(disk, writable: false);
+            return gpt.Partitions.Any(p => p.Name == label);
+        }
+        catch (Exception ex) when (ex is SysUpdate.Core.SysUpdateException or IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Names at the top of <paramref name="directory"/> that are leftovers of a run: partial, pending, or <c>.#</c> temporaries.</summary>
     public static IReadOnlyList<string> Leftovers(string directory) =>
         Entries(directory, ".").Select(e => e.Name)
