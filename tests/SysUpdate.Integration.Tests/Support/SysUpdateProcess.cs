@@ -27,6 +27,9 @@ internal sealed class SysUpdateProcess
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The variables set (value) or removed (null) for every run.</summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentOverrides => _environment;
+
     /// <summary>Sets (or with <c>null</c> removes) an environment variable for every later run.</summary>
     public SysUpdateProcess WithEnvironment(string name, string? value)
     {
@@ -35,6 +38,28 @@ internal sealed class SysUpdateProcess
     }
 
     public async Task<ProcessResult> RunAsync(params string[] args)
+    {
+        var start = CreateStartInfo(args);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Binary}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sysupdate {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds}s");
+        }
+        return new ProcessResult(args, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>How <see cref="RunAsync"/> starts the binary (redirected stdio, this run's environment),
+    /// for tests that watch or signal a run while it is going.</summary>
+    public ProcessStartInfo CreateStartInfo(IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(Binary)
         {
@@ -52,22 +77,7 @@ internal sealed class SysUpdateProcess
             else
                 start.Environment[name] = value;
         }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Binary}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sysupdate {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds}s");
-        }
-        return new ProcessResult(args, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        return start;
     }
 
     private static string LocateBinary()
