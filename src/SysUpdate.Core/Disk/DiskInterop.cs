@@ -65,8 +65,13 @@ internal static class DiskInterop
         11 => "EAGAIN",
         13 => "EACCES",
         16 => "EBUSY",
+        19 => "ENODEV",
+        20 => "ENOTDIR",
         21 => "EISDIR",
+        27 => "EFBIG",
+        28 => "ENOSPC",
         30 => "EROFS",
+        40 => "ELOOP",
         _ => null,
     };
 }
