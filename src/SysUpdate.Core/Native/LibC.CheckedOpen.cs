@@ -6,11 +6,12 @@ namespace SysUpdate.Core.Native;
 /// <summary>Opening a path only once it is known to be the kind of file the caller expects.</summary>
 internal static partial class LibC
 {
-    private const int O_PATH = 0x200000;
-    private const int AT_EMPTY_PATH = 0x1000;
-    private const uint STATX_TYPE = 0x1;
-    private const int StatxModeOffset = 28;
-    private const int EINTR = 4;
+    // Named apart from other LibC partials' constants so that they can merge side by side.
+    private const int CheckedOpenPathOnly = 0x200000; // O_PATH
+    private const int CheckedOpenEmptyPath = 0x1000; // AT_EMPTY_PATH
+    private const uint CheckedOpenStatxType = 0x1; // STATX_TYPE
+    private const int CheckedOpenStatxModeOffset = 28; // stx_mode
+    private const int CheckedOpenInterrupted = 4; // EINTR
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenWithMode(string path, int flags, int mode);
@@ -27,7 +28,7 @@ internal static partial class LibC
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         bool forWriting = (flags & 0x3) != 0;
-        int pathFd = RetryOnInterrupt(() => OpenWithMode(path, O_PATH | O_CLOEXEC, 0));
+        int pathFd = RetryOpenOnInterrupt(() => OpenWithMode(path, CheckedOpenPathOnly | O_CLOEXEC, 0));
         if (pathFd < 0)
             throw new FileOpenException(path, Marshal.GetLastPInvokeError(), forWriting);
         try
@@ -35,7 +36,7 @@ internal static partial class LibC
             FileKind found = KindOf(pathFd, path);
             if ((found & expected) == 0)
                 throw new UnexpectedFileKindException(path, found, expected);
-            int fd = RetryOnInterrupt(() => OpenWithMode($"/proc/self/fd/{pathFd}", flags | O_CLOEXEC, 0));
+            int fd = RetryOpenOnInterrupt(() => OpenWithMode($"/proc/self/fd/{pathFd}", flags | O_CLOEXEC, 0));
             if (fd < 0)
                 throw new FileOpenException(path, Marshal.GetLastPInvokeError(), forWriting);
             return new SafeFileHandle(fd, ownsHandle: true);
@@ -49,7 +50,7 @@ internal static partial class LibC
     /// <summary>The kind of file <paramref name="path"/> names (following symlinks), without opening it for I/O.</summary>
     public static FileKind KindOf(string path)
     {
-        int pathFd = RetryOnInterrupt(() => OpenWithMode(path, O_PATH | O_CLOEXEC, 0));
+        int pathFd = RetryOpenOnInterrupt(() => OpenWithMode(path, CheckedOpenPathOnly | O_CLOEXEC, 0));
         if (pathFd < 0)
             throw new FileOpenException(path, Marshal.GetLastPInvokeError(), forWriting: false);
         try
@@ -65,9 +66,9 @@ internal static partial class LibC
     private static unsafe FileKind KindOf(int fd, string path)
     {
         byte* buffer = stackalloc byte[256];
-        if (statx(fd, string.Empty, AT_EMPTY_PATH, STATX_TYPE, buffer) != 0)
+        if (statx(fd, string.Empty, CheckedOpenEmptyPath, CheckedOpenStatxType, buffer) != 0)
             throw Error("statx", path);
-        int mode = *(ushort*)(buffer + StatxModeOffset);
+        int mode = *(ushort*)(buffer + CheckedOpenStatxModeOffset);
         return (mode & 0xF000) switch
         {
             0x8000 => FileKind.Regular,
@@ -81,14 +82,14 @@ internal static partial class LibC
         };
     }
 
-    private static int RetryOnInterrupt(Func<int> call)
+    private static int RetryOpenOnInterrupt(Func<int> call)
     {
         int result;
         do
         {
             result = call();
         }
-        while (result < 0 && Marshal.GetLastPInvokeError() == EINTR);
+        while (result < 0 && Marshal.GetLastPInvokeError() == CheckedOpenInterrupted);
         return result;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class LocalSource(Resource resource, string directory) : ISource
             throw new InvalidOperationException("directory instances are copied, not streamed");
         // A FIFO, socket or device named like an instance is refused before open(2) could block on it.
         var handle = LibC.OpenExpecting(instance.Path, O_RDONLY, FileKind.Regular);
-        var stream = new FileStream(handle, FileAccess.Read, 0);
+        var stream = new FileStream(handle, FileAccess.Read, 1);
         if (offset > 0)
             stream.Seek(offset, SeekOrigin.Begin);
         return Task.FromResult(new PublishedPayload(stream, offset, stream.Length, null));
