@@ -96,7 +96,7 @@ internal sealed partial class GptDisk
             CrashPoints.Hit(CrashPoints.BetweenTableWrites, crashPointStep);
             WritePrimaryTable(primary, entries);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new GptWriteException(Path, ex);
         }

@@ -45,6 +45,12 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
         _writable = writable;
 
         (IsBlockDevice, SectorSize, TotalSectors) = ProbeGeometry(handle, path);
+        if (writable && IsBlockDevice && IsReadOnlyDevice(handle))
+        {
+            // Linux lets a read-only block device be opened for writing and refuses only the writes (EPERM).
+            throw new SysUpdateException($"{path}: the block device is read-only; refusing to write to it.") { ErrnoName = "EROFS" };
+        }
+
         CheckProtectiveMbr();
         DeviceNodeBase = IsBlockDevice ? ResolveDeviceNodeBase(path) : null;
 
@@ -190,6 +196,12 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
     /// character device is refused before an open that could block on it.</summary>
     private static SafeFileHandle OpenHandle(string path, bool writable) =>
         LibC.OpenExpecting(path, writable ? DiskInterop.O_RDWR : DiskInterop.O_RDONLY, FileKind.Regular | FileKind.BlockDevice);
+
+    private static bool IsReadOnlyDevice(SafeFileHandle handle)
+    {
+        int readOnly = 0;
+        return DiskInterop.IoctlInt32(handle, DiskInterop.BLKROGET, ref readOnly) == 0 && readOnly != 0;
+    }
 
     private static void LockExclusive(SafeFileHandle handle, string path, TimeSpan timeout)
     {

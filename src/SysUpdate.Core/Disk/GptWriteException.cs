@@ -4,11 +4,12 @@ namespace SysUpdate.Core.Disk;
 /// The backup is written first, so the primary or both copies still describe the old table.</summary>
 internal sealed class GptWriteException : SysUpdateException
 {
-    public GptWriteException(string disk, IOException inner)
+    /// <param name="inner">The <see cref="IOException"/>, or the <see cref="UnauthorizedAccessException"/> .NET raises for EPERM/EACCES.</param>
+    public GptWriteException(string disk, Exception inner)
         : base($"{disk}: writing the partition table failed: {inner.Message.ReplaceLineEndings(" ").TrimEnd('.', ' ')}", inner)
     {
         Disk = disk;
-        ErrnoName = DiskInterop.ErrnoName(inner.HResult) ?? "EIO";
+        ErrnoName = inner is UnauthorizedAccessException ? "EACCES" : DiskInterop.ErrnoName(inner.HResult) ?? "EIO";
     }
 
     public string Disk { get; }

@@ -100,7 +100,7 @@ internal static class BoundedWriter
                 if (direct is not null)
                     RandomAccess.FlushToDisk(direct);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
             {
                 throw new PayloadWriteException(destination, offset, ex);
             }
@@ -117,6 +117,10 @@ internal static class BoundedWriter
                 {
                     await RandomAccess.WriteAsync(direct!, data[..aligned], position, cancellationToken).ConfigureAwait(false);
                 }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw new PayloadWriteException(destination, position, ex);
+                }
                 catch (IOException)
                 {
                     // Some file systems open O_DIRECT but refuse the writes: continue buffered.
@@ -130,7 +134,7 @@ internal static class BoundedWriter
                 {
                     await RandomAccess.WriteAsync(handle, data[aligned..], position + aligned, cancellationToken).ConfigureAwait(false);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
                 {
                     throw new PayloadWriteException(destination, position + aligned, ex);
                 }

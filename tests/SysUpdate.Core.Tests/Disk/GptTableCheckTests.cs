@@ -70,7 +70,7 @@ public sealed class GptTableCheckTests : IDisposable
         GptImageBuilder.Create(image, 8 * MiB,
         [
             new GptPartitionSpec(Type, "usr_1", 2 * MiB),
-            new GptPartitionSpec(Type, "_empty", 2 * MiB) { FirstLba = 3 * MiB / 512 },
+            new GptPartitionSpec(Type, "_empty", 2 * MiB) { FirstLba = 2 * MiB / 512 }, // entry 1 spans 1..3 MiB
         ]);
         string before = DiskTestSupport.Sha256(image);
 
@@ -96,7 +96,7 @@ public sealed class GptTableCheckTests : IDisposable
         GptImageBuilder.Create(image, 8 * MiB,
         [
             new GptPartitionSpec(Type, "usr_1", 2 * MiB),
-            new GptPartitionSpec(Type, "_empty", 2 * MiB) { FirstLba = 3 * MiB / 512 },
+            new GptPartitionSpec(Type, "_empty", 2 * MiB) { FirstLba = 2 * MiB / 512 }, // entry 1 spans 1..3 MiB
         ]);
         var (exit, output) = DiskTestSupport.SfdiskVerify(image);
         Assert.True(exit != 0 || output.Contains("overlap", StringComparison.OrdinalIgnoreCase), output);

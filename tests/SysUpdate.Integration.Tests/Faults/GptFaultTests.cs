@@ -52,11 +52,19 @@ public sealed class GptFaultTests(ITestOutputHelper output)
         using (var probe = new AbDisk(512))
         using (var gpt = probe.Open())
             lastUsable = gpt.LastUsableLba;
-        using var disk = new AbDisk(512, Layout(lastUsable - 100));
+        // The free usr slot is the last entry, reaching from just below the last usable LBA into the backup entry array.
+        using var disk = new AbDisk(512,
+        [
+            new(GptPartitionTypes.Esp, "esp", 1 * MiB) { Attributes = AbDisk.EspAttributes },
+            new(AbDisk.UsrType, "usr_v1", AbDisk.UsrSlotSize) { Attributes = AbDisk.InstalledUsrAttributes },
+            new(AbDisk.VerityType, "_empty", AbDisk.VeritySlotSize),
+            new(AbDisk.VerityType, "_empty", AbDisk.VeritySlotSize),
+            new(AbDisk.UsrType, "_empty", AbDisk.UsrSlotSize) { FirstLba = lastUsable - 100 },
+        ]);
         disk.Publish("v2");
 
         string line = await AssertRefusedAsync(disk);
-        Assert.Contains($"{disk.Image}: GPT entry 3 (_empty) spans LBA {lastUsable - 100}..", line, StringComparison.Ordinal);
+        Assert.Contains($"{disk.Image}: GPT entry 5 (_empty) spans LBA {lastUsable - 100}..", line, StringComparison.Ordinal);
         Assert.Contains($"outside the usable range", line, StringComparison.Ordinal);
     }
 

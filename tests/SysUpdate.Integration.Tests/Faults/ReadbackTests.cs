@@ -38,7 +38,7 @@ public sealed class ReadbackTests(ITestOutputHelper output)
         disk.AttachLoop();
         var v1 = disk.Publish("v1");
         (await disk.RunAsync("update")).ShouldExit(0);
-        var v2 = disk.Publish("v2", gzip: true);
+        var v2 = disk.Publish("v2");
 
         var run = (await disk.RunAsync("update")).ShouldExit(0);
         output.WriteLine(run.ToString());
