@@ -105,6 +105,26 @@ public sealed class GptFaultTests(ITestOutputHelper output)
         disk.AssertInstalled(gpt, v1, AbDisk.UsrA, AbDisk.VerityA, "after the refused update");
     }
 
+    [BindMountFact]
+    public async Task Update_SparseImageOnFullFileSystem_OneLineSlotGivenBack()
+    {
+        // The image is sparse: its 9 MiB hold 1 MiB of ESP and the tables; a 2 MiB tmpfs cannot take a 2 MiB usr payload.
+        using var tmpfs = SmallTmpfs.Mount(2 * MiB);
+        using var disk = new AbDisk(512, imageDirectory: tmpfs.Path);
+        disk.Publish("v1");
+
+        var run = await disk.RunAsync("update");
+        output.WriteLine(run.ToString());
+
+        Assert.NotEqual(0, run.ExitCode);
+        AssertOneLineNaming(run, disk.Image);
+        Assert.Contains("No space left on device", run.ErrorLines[^1], StringComparison.Ordinal);
+        using var gpt = disk.Open();
+        foreach (int slot in new[] { AbDisk.UsrA, AbDisk.UsrB })
+            disk.AssertSlot(gpt, slot, AbDisk.UsrType, "_empty", null, "the slot must be given back after ENOSPC");
+        disk.AssertEspUntouched(gpt, "after ENOSPC");
+    }
+
     [LoopTheory]
     [InlineData(512)]
     [InlineData(4096)]
