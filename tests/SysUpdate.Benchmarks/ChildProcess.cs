@@ -9,7 +9,8 @@ internal static class ChildProcess
 {
     private static readonly TimeSpan RssPollInterval = TimeSpan.FromMilliseconds(20);
 
-    public static async Task<ChildResult> RunAsync(string file, IEnumerable<string> arguments, bool pollRss, string? workingDirectory = null)
+    public static async Task<ChildResult> RunAsync(string file, IEnumerable<string> arguments, bool pollRss, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -21,6 +22,8 @@ internal static class ChildProcess
         foreach (string a in arguments)
             info.ArgumentList.Add(a);
         info.Environment["SYSTEMD_PAGER"] = "cat";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
 
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();

@@ -35,6 +35,8 @@ internal static class DiskInterop
 
     /// <summary>_IO(0x12, 95): ask the kernel to re-read the partition table.</summary>
     public const nuint BLKRRPART = 0x125F;
+    /// <summary>_IO(0x12, 94): whether the block device is read-only (int, non-zero when it is).</summary>
+    public const nuint BLKROGET = 0x125E;
     /// <summary>_IO(0x12, 104): logical sector size (int).</summary>
     public const nuint BLKSSZGET = 0x1268;
     /// <summary>_IOR(0x12, 114, size_t): device size in bytes (u64).</summary>
@@ -65,8 +67,13 @@ internal static class DiskInterop
         11 => "EAGAIN",
         13 => "EACCES",
         16 => "EBUSY",
+        19 => "ENODEV",
+        20 => "ENOTDIR",
         21 => "EISDIR",
+        27 => "EFBIG",
+        28 => "ENOSPC",
         30 => "EROFS",
+        40 => "ELOOP",
         _ => null,
     };
 }

@@ -188,9 +188,11 @@ internal sealed partial class GptDisk
 
             ulong first = BinaryPrimitives.ReadUInt64LittleEndian(entry[GptLayout.EntryStartingLbaOffset..]);
             ulong last = BinaryPrimitives.ReadUInt64LittleEndian(entry[GptLayout.EntryEndingLbaOffset..]);
-            if (first > last || first < header.FirstUsableLba || last > header.LastUsableLba)
+            // An entry that ends before it starts has no size at all: the copy is corrupt. Entries outside
+            // the usable range or overlapping others are valid structure; GptTableCheck reports them.
+            if (first > last)
             {
-                problem = $"partition {i + 1} spans LBA {first}..{last}, outside the usable range {header.FirstUsableLba}..{header.LastUsableLba}";
+                problem = $"partition {i + 1} ends at LBA {last} before it starts at LBA {first}";
                 return false;
             }
         }

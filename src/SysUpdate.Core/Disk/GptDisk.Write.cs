@@ -90,9 +90,16 @@ internal sealed partial class GptDisk
     /// a crash between them leaves a new backup and an old (still valid) primary.</summary>
     private void WriteTables(GptHeader primary, GptHeader backup, byte[] entries, string? crashPointStep)
     {
-        WriteBackupTable(backup, entries);
-        CrashPoints.Hit(CrashPoints.BetweenTableWrites, crashPointStep);
-        WritePrimaryTable(primary, entries);
+        try
+        {
+            WriteBackupTable(backup, entries);
+            CrashPoints.Hit(CrashPoints.BetweenTableWrites, crashPointStep);
+            WritePrimaryTable(primary, entries);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GptWriteException(Path, ex);
+        }
     }
 
     private void WriteBackupTable(GptHeader backup, byte[] entries) => WriteTable(backup, entries);

@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Disk;
 
@@ -44,11 +45,22 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
         _writable = writable;
 
         (IsBlockDevice, SectorSize, TotalSectors) = ProbeGeometry(handle, path);
+        if (writable && IsBlockDevice && IsReadOnlyDevice(handle))
+        {
+            // Linux lets a read-only block device be opened for writing and refuses only the writes (EPERM).
+            throw new SysUpdateException($"{path}: the block device is read-only; refusing to write to it.") { ErrnoName = "EROFS" };
+        }
+
         CheckProtectiveMbr();
         DeviceNodeBase = IsBlockDevice ? ResolveDeviceNodeBase(path) : null;
 
         (_primary, _entries, _backupHeaderLba, _backupEntriesLba) = ReadTables();
         Partitions = ParsePartitions(_primary, _entries);
+        LayoutProblems = GptTableCheck.Find(Partitions, _primary.FirstUsableLba, _primary.LastUsableLba);
+        if (writable && LayoutProblems.Count > 0)
+        {
+            throw new GptLayoutException(path, LayoutProblems, GptTableCheck.Describe(LayoutProblems, FirstUsableLba, LastUsableLba));
+        }
     }
 
     /// <summary>The path the disk was opened with.</summary>
@@ -76,6 +88,14 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
 
     /// <summary>The used entries, in entry order.</summary>
     public IReadOnlyList<GptPartition> Partitions { get; private set; }
+
+    /// <summary>Entries outside the usable range or overlapping each other. A writable open refuses such a
+    /// table (<see cref="GptLayoutException"/>); a read-only open lists it and reports them here.</summary>
+    public IReadOnlyList<GptLayoutProblem> LayoutProblems { get; }
+
+    /// <summary>A one-line warning naming the entries of <see cref="LayoutProblems"/>; null when there are none.</summary>
+    public string? LayoutWarning => LayoutProblems.Count == 0 ? null
+        : $"{Path}: GPT {GptTableCheck.Describe(LayoutProblems, FirstUsableLba, LastUsableLba)}; updates to this disk are refused until the partition table is repaired (sfdisk --verify {Path})";
 
     /// <summary>True if the primary table was corrupt at open time and the backup was used instead.
     /// The next <see cref="UpdatePartition"/> rewrites (repairs) the primary.</summary>
@@ -107,15 +127,12 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
     /// <see cref="UpdatePartition"/> can be used.</param>
     /// <param name="lockTimeout">How long to wait for the lock; <see cref="DefaultLockTimeout"/> if null.</param>
     /// <exception cref="GptFormatException">No GPT disk label, or both tables are corrupt.</exception>
+    /// <exception cref="GptLayoutException">Writable open of a table whose entries overlap or leave the usable range.</exception>
+    /// <exception cref="UnexpectedFileKindException">The path is a directory, FIFO, socket or character device.</exception>
     /// <exception cref="SysUpdateException">The path can't be opened or read, or it is locked (EBUSY).</exception>
     public static GptDisk Open(string path, bool writable, TimeSpan? lockTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
-        {
-            throw new SysUpdateException($"{path}: is a directory, not a disk or disk image.") { ErrnoName = "EISDIR" };
-        }
-
         SafeFileHandle handle = OpenHandle(path, writable);
         try
         {
@@ -175,26 +192,15 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static SafeFileHandle OpenHandle(string path, bool writable)
+    /// <summary>Opens the disk only once it is known to be an image file or a block device: a FIFO, socket or
+    /// character device is refused before an open that could block on it.</summary>
+    private static SafeFileHandle OpenHandle(string path, bool writable) =>
+        LibC.OpenExpecting(path, writable ? DiskInterop.O_RDWR : DiskInterop.O_RDONLY, FileKind.Regular | FileKind.BlockDevice);
+
+    private static bool IsReadOnlyDevice(SafeFileHandle handle)
     {
-        int flags = (writable ? DiskInterop.O_RDWR : DiskInterop.O_RDONLY) | DiskInterop.O_CLOEXEC;
-        int fd;
-        do
-        {
-            fd = DiskInterop.Open(path, flags, 0);
-        }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
-
-        if (fd < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new SysUpdateException($"Failed to open '{path}'{(writable ? " for writing" : string.Empty)}: {Marshal.GetPInvokeErrorMessage(errno)}.")
-            {
-                ErrnoName = DiskInterop.ErrnoName(errno),
-            };
-        }
-
-        return new SafeFileHandle(fd, ownsHandle: true);
+        int readOnly = 0;
+        return DiskInterop.IoctlInt32(handle, DiskInterop.BLKROGET, ref readOnly) == 0 && readOnly != 0;
     }
 
     private static void LockExclusive(SafeFileHandle handle, string path, TimeSpan timeout)

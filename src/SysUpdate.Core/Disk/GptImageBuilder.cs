@@ -73,16 +73,17 @@ internal static class GptImageBuilder
             }
 
             ulong sectors = (ulong)((spec.SizeBytes + sectorSize - 1) / sectorSize);
-            ulong last = next + sectors - 1;
-            if (last > lastUsable)
+            ulong first = spec.FirstLba ?? next;
+            ulong last = first + sectors - 1;
+            if (spec.FirstLba is null && last > lastUsable)
             {
                 throw new ArgumentException($"Partition {i + 1} ('{spec.Name}') does not fit an image of {sizeBytes} bytes.", nameof(partitions));
             }
 
-            var partition = new GptPartition(i + 1, spec.Type, spec.Uuid, next, last, spec.Attributes, spec.Name) { SectorSize = sectorSize };
+            var partition = new GptPartition(i + 1, spec.Type, spec.Uuid, first, last, spec.Attributes, spec.Name) { SectorSize = sectorSize };
             GptEntry.Write(entries.AsSpan(i * entrySize, entrySize), partition);
             laidOut.Add(partition);
-            next = AlignUp(last + 1, alignSectors);
+            next = Math.Max(next, AlignUp(last + 1, alignSectors));
         }
 
         var primary = new GptHeader(

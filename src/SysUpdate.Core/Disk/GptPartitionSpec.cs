@@ -7,4 +7,8 @@ internal sealed record GptPartitionSpec(Guid Type, string Name, long SizeBytes)
     public Guid Uuid { get; init; } = Guid.NewGuid();
 
     public ulong Attributes { get; init; }
+
+    /// <summary>Place the entry at this LBA exactly, unchecked — it may overlap others or leave the usable range.
+    /// Only for making the bad tables that writers must refuse; null lays it out after the previous one.</summary>
+    public ulong? FirstLba { get; init; }
 }

@@ -1,12 +1,15 @@
 namespace SysUpdate.Core.Native;
 
-/// <summary>What a path names, not following a final symlink (the <c>S_IFMT</c> bits of lstat).</summary>
+/// <summary>What <c>S_IFMT</c> of a path's mode says it is; a flag set where several kinds are acceptable.</summary>
+[Flags]
 internal enum FileKind
 {
-    Missing,
-    RegularFile,
-    Directory,
-    Symlink,
-    /// <summary>A FIFO, socket or device node.</summary>
-    Special,
+    None = 0,
+    Regular = 1,
+    Directory = 2,
+    BlockDevice = 4,
+    CharacterDevice = 8,
+    Fifo = 16,
+    Socket = 32,
+    Symlink = 64,
 }

@@ -24,7 +24,7 @@ internal static partial class LibC
     private static partial int mknod(string path, uint mode, ulong dev);
 
     /// <summary>The kind of <paramref name="path"/> without following a final symlink;
-    /// <see cref="FileKind.Missing"/> when it (or a parent) does not exist.</summary>
+    /// <see cref="FileKind.None"/> when it (or a parent) does not exist.</summary>
     public static unsafe FileKind GetFileKind(string path)
     {
         const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
@@ -33,16 +33,20 @@ internal static partial class LibC
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno is ENOENT or ENOTDIR)
-                return FileKind.Missing;
+                return FileKind.None;
             throw Error("statx", path);
         }
         uint mode = *(ushort*)(buffer + StatxModeOffset);
         return (mode & S_IFMT) switch
         {
-            S_IFREG => FileKind.RegularFile,
+            S_IFREG => FileKind.Regular,
             S_IFDIR => FileKind.Directory,
             S_IFLNK => FileKind.Symlink,
-            _ => FileKind.Special,
+            S_IFBLK => FileKind.BlockDevice,
+            S_IFCHR => FileKind.CharacterDevice,
+            S_IFIFO => FileKind.Fifo,
+            _ => FileKind.Socket, // S_IFSOCK, the only type left
+
         };
     }
 

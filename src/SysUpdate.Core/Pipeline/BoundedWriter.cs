@@ -18,10 +18,12 @@ internal static class BoundedWriter
     /// With a <paramref name="direct"/> handle (opened <c>O_DIRECT</c> on the same file), whole aligned
     /// chunks bypass the page cache — no copy into it, no write-back at fsync; the unaligned tail
     /// goes through <paramref name="handle"/>.</summary>
+    /// <param name="digest">Receives every byte as it is handed to a write, for a later read-back; completed at the end.</param>
     /// <returns>Bytes written.</returns>
+    /// <exception cref="PayloadWriteException">A write or the flush failed (ENOSPC, EIO, …).</exception>
     public static async Task<long> CopyAsync(
         Stream decoded, SafeFileHandle handle, long offset, long? maxBytes, string destination, bool sync, CancellationToken cancellationToken,
-        SafeFileHandle? direct = null)
+        SafeFileHandle? direct = null, SegmentedDigest? digest = null)
     {
         if (direct is not null && offset % DirectAlignment != 0)
             direct = null;
@@ -65,6 +67,7 @@ internal static class BoundedWriter
                     { ErrnoName = "EFBIG" };
                 if (pendingWrite is not null)
                     await pendingWrite.ConfigureAwait(false);
+                digest?.Append(buffer.Span[..n]);
                 pendingWrite = WriteAsync(buffer[..n], offset + written);
                 written += n;
             }
@@ -91,10 +94,18 @@ internal static class BoundedWriter
         }
         if (sync)
         {
-            RandomAccess.FlushToDisk(handle);
-            if (direct is not null)
-                RandomAccess.FlushToDisk(direct);
+            try
+            {
+                RandomAccess.FlushToDisk(handle);
+                if (direct is not null)
+                    RandomAccess.FlushToDisk(direct);
+            }
+            catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
+            {
+                throw new PayloadWriteException(destination, offset, ex);
+            }
         }
+        digest?.Complete();
         return written;
 
         async Task WriteAsync(ReadOnlyMemory<byte> data, long position)
@@ -106,6 +117,10 @@ internal static class BoundedWriter
                 {
                     await RandomAccess.WriteAsync(direct!, data[..aligned], position, cancellationToken).ConfigureAwait(false);
                 }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw new PayloadWriteException(destination, position, ex);
+                }
                 catch (IOException)
                 {
                     // Some file systems open O_DIRECT but refuse the writes: continue buffered.
@@ -114,7 +129,16 @@ internal static class BoundedWriter
                 }
             }
             if (aligned < data.Length)
-                await RandomAccess.WriteAsync(handle, data[aligned..], position + aligned, cancellationToken).ConfigureAwait(false);
+            {
+                try
+                {
+                    await RandomAccess.WriteAsync(handle, data[aligned..], position + aligned, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
+                {
+                    throw new PayloadWriteException(destination, position + aligned, ex);
+                }
+            }
         }
     }
 }

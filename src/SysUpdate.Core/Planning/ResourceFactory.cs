@@ -5,7 +5,8 @@ using SysUpdate.Core.Targets;
 namespace SysUpdate.Core.Planning;
 
 /// <summary>Builds the source and target objects for a transfer's resource types.</summary>
-internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver, UrlSourceServices urls, Action<string> warn)
+internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathResolver resolver, UrlSourceServices urls, Action<string> warn,
+    Action<string>? info = null)
 {
     public ISourceResource CreateSource(Transfer transfer) => transfer.Source.Type switch
     {
@@ -21,7 +22,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
     {
         ResourceType.RegularFile or ResourceType.Directory or ResourceType.Subvolume =>
             new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync),
-        ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver, warn),
+        ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver, warn, info),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
     };

@@ -71,7 +71,7 @@ internal sealed class UpdateContext : IDisposable
 
         var urls = new UrlSourceServices(options, logger);
         var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment),
-            urls, message => logger.Warning(message));
+            urls, message => logger.Warning(message), message => logger.Info(message));
         List<TransferRuntime> runtimes;
         try
         {

@@ -1,11 +1,14 @@
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Sources;
 
 /// <summary>A source in the local file system: <c>regular-file</c>, <c>tar</c>, <c>directory</c>, <c>subvolume</c>.</summary>
 internal sealed class LocalSource(Resource resource, string directory) : ISourceResource
 {
+    private const int O_RDONLY = 0;
+
     public ResourceType Type => resource.Type;
 
     public string Location => directory;
@@ -24,15 +27,9 @@ internal sealed class LocalSource(Resource resource, string directory) : ISource
     {
         if (resource.Type.HoldsDirectories())
             throw new InvalidOperationException("directory instances are copied, not streamed");
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(instance.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SysUpdateException($"{instance.Path}: cannot open source: {ex.Message}", ex);
-        }
+        // A FIFO, socket or device named like an instance is refused before open(2) could block on it.
+        var handle = LibC.OpenExpecting(instance.Path, O_RDONLY, FileKind.Regular);
+        var stream = new FileStream(handle, FileAccess.Read, 1);
         if (offset > 0)
             stream.Seek(offset, SeekOrigin.Begin);
         return Task.FromResult(new PublishedPayload(stream, offset, stream.Length, null));

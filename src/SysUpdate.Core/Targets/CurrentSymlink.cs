@@ -54,14 +54,14 @@ internal static class CurrentSymlink
         string newest = Path.GetFullPath(installedNewestFirst[0]);
         switch (LibC.GetFileKind(linkPath))
         {
-            case FileKind.Missing:
+            case FileKind.None:
                 break;
             case FileKind.Symlink:
                 string current = new FileInfo(linkPath).LinkTarget!;
                 string pointee = PointeeOf(current, parent, root);
                 if (pointee == newest)
                     return null;
-                bool dangles = LibC.GetFileKind(RootedPath.Resolve(root, RootedPath.InRoot(root, pointee) ?? pointee)) == FileKind.Missing;
+                bool dangles = LibC.GetFileKind(RootedPath.Resolve(root, RootedPath.InRoot(root, pointee) ?? pointee)) == FileKind.None;
                 bool older = installedNewestFirst.Skip(1).Any(p => Path.GetFullPath(p) == pointee);
                 if (!dangles && !older)
                     return null;

@@ -32,7 +32,7 @@ internal static class DirectoryCopier
             {
                 await CopyDirectoryAsync(entry.FullName, target, isRoot, directories, cancellationToken).ConfigureAwait(false);
             }
-            else if (entry is FileInfo file && LibC.GetFileKind(file.FullName) == FileKind.RegularFile)
+            else if (entry is FileInfo file && LibC.GetFileKind(file.FullName) == FileKind.Regular)
             {
                 // Only regular files: opening a FIFO would block, and device nodes are not copied.
                 await using (var input = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan))

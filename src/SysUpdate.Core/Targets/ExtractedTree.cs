@@ -69,13 +69,13 @@ internal sealed class ExtractedTree
     {
         foreach (var (path, value) in _heldCapabilities)
         {
-            if (LibC.GetFileKind(path) == FileKind.RegularFile)
+            if (LibC.GetFileKind(path) == FileKind.Regular)
                 LibC.LSetXattr(path, CapabilityAttribute, value);
         }
         foreach (var (path, mode) in _heldModes)
         {
             // Only what the extractor created there; never through a symlink.
-            if (LibC.GetFileKind(path) is FileKind.RegularFile or FileKind.Special)
+            if (LibC.GetFileKind(path) is not (FileKind.None or FileKind.Directory or FileKind.Symlink))
                 File.SetUnixFileMode(path, mode);
         }
         for (int i = _directories.Count - 1; i >= 0; i--)

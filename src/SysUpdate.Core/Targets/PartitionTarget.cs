@@ -5,6 +5,7 @@ using SysUpdate.Core.Compression;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Disk;
 using SysUpdate.Core.Instances;
+using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Sources;
 using SysUpdate.Core.Transport;
@@ -31,12 +32,18 @@ internal sealed class PartitionTarget : ITargetResource
     private const string CommitStep = "commit";
     private const string VacuumStep = "vacuum";
 
+    /// <summary>Set to 0 (or no/false/off) to skip reading written payloads back.</summary>
+    public const string ReadbackVariable = "SYSUPDATE_READBACK";
+
     private readonly Transfer _transfer;
     private readonly bool _sync;
     private readonly Action<string>? _warn;
     private readonly Guid _type;
     private readonly Guid _partialType;
     private readonly Guid _pendingType;
+
+    /// <summary>Compares written payloads with what the device returns before they are marked pending; null when switched off.</summary>
+    private readonly PayloadReadback? _readback;
 
     /// <summary>The slot each acquired <see cref="PreparedInstall"/> was written to (by reference).</summary>
     private readonly ConditionalWeakTable<PreparedInstall, PartitionSlot> _acquired = [];
@@ -48,12 +55,16 @@ internal sealed class PartitionTarget : ITargetResource
     /// <param name="sync">fsync the payload (GPT writes are always synced).</param>
     /// <param name="warn">Receives one-line warnings (a GPT recovered from its backup copy).</param>
     /// <param name="locator">Finds backing disks; the real <c>/proc</c> and <c>/sys</c> by default.</param>
-    public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null)
+    /// <param name="readback">Reads each written payload back past the page cache and compares it before the
+    /// slot is marked pending (<see cref="Create"/> always passes one unless <c>SYSUPDATE_READBACK=0</c>); null: no read-back.</param>
+    public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null,
+        PayloadReadback? readback = null)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         _transfer = transfer;
         _sync = sync;
         _warn = warn;
+        _readback = readback;
         _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
         _partialType = GptPartitionTypes.DerivePartialType(_type);
         _pendingType = GptPartitionTypes.DerivePendingType(_type);
@@ -76,23 +87,28 @@ internal sealed class PartitionTarget : ITargetResource
     /// Builds the target for a transfer as <c>sysupdate</c> runs it: <c>Path=auto</c> and device nodes are
     /// refused under <c>--root</c> (EPERM), other paths are taken below the root.
     /// </summary>
-    public static PartitionTarget Create(Transfer transfer, SysUpdateOptions options, ResourcePathResolver resolver, Action<string>? warn = null)
+    /// <remarks>Read-back (<see cref="PayloadReadback"/>) is on unless the environment says <c>SYSUPDATE_READBACK=0</c>
+    /// (any of systemd's false spellings); its one line per payload goes to <paramref name="info"/>.</remarks>
+    public static PartitionTarget Create(Transfer transfer, SysUpdateOptions options, ResourcePathResolver resolver, Action<string>? warn = null,
+        Action<string>? info = null)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resolver);
+        bool readbackOff = options.Environment(ReadbackVariable) is { } value && ConfigValues.TryParseBoolean(value, out bool on) && !on;
+        PayloadReadback? readback = readbackOff ? null : new PayloadReadback(info);
         bool underRoot = options.Root != "/";
         if (transfer.Target.PathAuto)
         {
             if (underRoot)
                 throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { ErrnoName = "EPERM" };
-            return new PartitionTarget(transfer, null, options.Sync, warn);
+            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback);
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
             throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { ErrnoName = "EPERM" };
-        return new PartitionTarget(transfer, path, options.Sync, warn);
+        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback);
     }
 
     public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
@@ -101,6 +117,8 @@ internal sealed class PartitionTarget : ITargetResource
         using var disk = OpenDisk(writable: false);
         if (disk.RecoveryMessage is { } recovery)
             _warn?.Invoke(recovery);
+        if (disk.LayoutWarning is { } layout)
+            _warn?.Invoke(layout);
 
         var instances = new List<Instance>();
         int empty = 0;
@@ -187,6 +205,8 @@ internal sealed class PartitionTarget : ITargetResource
         var slot = ClaimSlot(label, needed);
         CrashPoints.Hit(CrashPoints.AfterMarkPartial);
 
+        var written = _readback is null ? null : new SegmentedDigest();
+        long length;
         try
         {
             using (var handle = OpenForPayload())
@@ -195,14 +215,18 @@ internal sealed class PartitionTarget : ITargetResource
                 Stream decoded = reader.Decoded;
                 if (CrashPoints.IsArmed(CrashPoints.MidPayload))
                     decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
-                await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct).ConfigureAwait(false);
+                length = await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
+                    .ConfigureAwait(false);
             }
             await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+            if (_readback is not null)
+                await _readback.VerifyAsync(new WrittenRange(Location, SlotName(slot), slot.StartBytes, length), written!, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TransportException)
+        catch (Exception ex) when (ex is OperationCanceledException or TransportException or PayloadWriteException or ReadbackMismatchException)
         {
-            // Cancelled, or the download broke off: give the slot back so the next run starts over
-            // (a hash mismatch instead leaves it partial until vacuum, as upstream).
+            // Cancelled, the download broke off, the device refused the bytes or did not keep them: give the
+            // slot back so the next run starts over (a hash mismatch instead leaves it partial until vacuum,
+            // as upstream).
             ReleaseSlot(slot, label);
             throw;
         }
@@ -325,22 +349,8 @@ internal sealed class PartitionTarget : ITargetResource
     /// <summary>A writable handle on the disk for the payload. Plain <c>open(2)</c> without a lock: the
     /// table writes take <c>flock</c> on their own handle, and <see cref="File.OpenHandle"/> would take a
     /// shared one that blocks them.</summary>
-    private SafeFileHandle OpenForPayload()
-    {
-        int fd;
-        do
-        {
-            fd = DiskInterop.Open(Location, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC, 0);
-        }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
-        if (fd < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new SysUpdateException($"Failed to open '{Location}' for writing: {Marshal.GetPInvokeErrorMessage(errno)}.")
-            { ErrnoName = DiskInterop.ErrnoName(errno) };
-        }
-        return new SafeFileHandle(fd, ownsHandle: true);
-    }
+    private SafeFileHandle OpenForPayload() =>
+        LibC.OpenExpecting(Location, DiskInterop.O_RDWR, FileKind.Regular | FileKind.BlockDevice);
 
     /// <summary>A second descriptor with <c>O_DIRECT</c>, so whole chunks of the payload skip the page
     /// cache; null where the file system or architecture does not offer it (then all writes are buffered).</summary>
@@ -348,13 +358,14 @@ internal sealed class PartitionTarget : ITargetResource
     {
         if (DiskInterop.O_DIRECT == 0)
             return null;
-        int fd;
-        do
+        try
         {
-            fd = DiskInterop.Open(Location, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
+            return LibC.OpenExpecting(Location, DiskInterop.O_RDWR | DiskInterop.O_DIRECT, FileKind.Regular | FileKind.BlockDevice);
         }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+        catch (FileOpenException)
+        {
+            return null;
+        }
     }
 
     private string InstancePath(string? deviceNode) => deviceNode ?? Location;

@@ -80,7 +80,7 @@ internal static class TarExtractor
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
-                if (existing is FileKind.RegularFile or FileKind.Special)
+                if (existing is not (FileKind.None or FileKind.Directory or FileKind.Symlink))
                     throw Conflict(c, entry.Name, "a directory", "a file");
                 if (existing == FileKind.Symlink)
                     File.Delete(path);
@@ -117,7 +117,7 @@ internal static class TarExtractor
                 string targetRelative = Normalize(entry.LinkName, c);
                 string target = root + "/" + targetRelative;
                 EnsureNoSymlinkInParents(targetRelative, entry.LinkName, c);
-                if (targetRelative.Length == 0 || LibC.GetFileKind(target) is not (FileKind.RegularFile or FileKind.Special))
+                if (targetRelative.Length == 0 || LibC.GetFileKind(target) is FileKind.None or FileKind.Directory or FileKind.Symlink)
                     throw new TarArchiveException(TarArchiveError.Unsafe,
                         $"{c.Origin}: tar entry '{entry.Name}' is a hard link to '{entry.LinkName}', which is not a file in the archive, refusing");
                 ReplaceNonDirectory(path, existing, entry.Name, c);
@@ -234,7 +234,7 @@ internal static class TarExtractor
             {
                 case FileKind.Directory:
                     break;
-                case FileKind.Missing:
+                case FileKind.None:
                     Directory.CreateDirectory(current, OwnerOnly);
                     c.Tree.AddDirectory(current, (UnixFileMode)0x1ED, null);
                     break;
@@ -267,7 +267,7 @@ internal static class TarExtractor
     {
         switch (existing)
         {
-            case FileKind.Missing:
+            case FileKind.None:
                 return;
             case FileKind.Directory:
                 throw Conflict(c, name, "a file", "a directory");

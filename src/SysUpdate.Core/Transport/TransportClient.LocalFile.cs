@@ -1,4 +1,5 @@
 using System.Globalization;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Transport;
 
@@ -34,7 +35,7 @@ internal sealed partial class TransportClient
                 throw new TransportException(url, TransportError.LocalFile, DownloadStream.OneLine(ex.Message), ex);
             }
 
-            DateTimeOffset modified = File.GetLastWriteTimeUtc(stream.Name);
+            DateTimeOffset modified = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
             return new FetchedFile(url, body, FromCache: false, ETag: null, modified);
         }
     }
@@ -45,7 +46,7 @@ internal sealed partial class TransportClient
         try
         {
             long length = stream.Length;
-            string validator = File.GetLastWriteTimeUtc(stream.Name).ToString("R", CultureInfo.InvariantCulture);
+            string validator = File.GetLastWriteTimeUtc(stream.SafeFileHandle).ToString("R", CultureInfo.InvariantCulture);
             bool resume = resumeOffset > 0 && resumeOffset <= length && (ifRange is null || ifRange == validator);
             long offset = resume ? resumeOffset : 0;
             stream.Seek(offset, SeekOrigin.Begin);
@@ -59,15 +60,18 @@ internal sealed partial class TransportClient
         }
     }
 
+    /// <summary>Opens a <c>file://</c> URL's path for reading once it is known to be a regular file: a FIFO,
+    /// socket or device there is refused before open(2) could block on it.</summary>
     private static FileStream? OpenLocal(Uri url, bool notFoundIsNull)
     {
+        const int O_RDONLY = 0;
+        const int EACCES = 13;
         string path = url.LocalPath;
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return new FileStream(LibC.OpenExpecting(path, O_RDONLY, FileKind.Regular), FileAccess.Read, 4096);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileOpenException ex) when (ex.IsNotFound)
         {
             if (notFoundIsNull)
             {
@@ -76,13 +80,18 @@ internal sealed partial class TransportClient
 
             throw new TransportException(url, TransportError.LocalFile, "no such file", ex) { ErrnoName = "ENOENT" };
         }
-        catch (UnauthorizedAccessException ex)
+        catch (FileOpenException ex) when (ex.Errno == EACCES)
         {
             throw new TransportException(url, TransportError.LocalFile, "permission denied", ex) { ErrnoName = "EACCES" };
         }
-        catch (IOException ex)
+        catch (UnexpectedFileKindException ex)
         {
-            throw new TransportException(url, TransportError.LocalFile, DownloadStream.OneLine(ex.Message), ex);
+            throw new TransportException(url, TransportError.LocalFile,
+                $"is {FileKindNames.Describe(ex.Found)}, not a regular file; refusing to open it", ex) { ErrnoName = ex.ErrnoName };
+        }
+        catch (FileOpenException ex)
+        {
+            throw new TransportException(url, TransportError.LocalFile, ex.Message, ex) { ErrnoName = ex.ErrnoName };
         }
     }
 }

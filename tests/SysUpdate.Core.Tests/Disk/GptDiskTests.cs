@@ -226,7 +226,8 @@ public sealed class GptDiskTests : IDisposable
     [Fact]
     public void Open_MissingFile_ThrowsSysUpdateExceptionWithErrno()
     {
-        var ex = Assert.Throws<SysUpdateException>(() => GptDisk.Open(Path.Combine(_dir, "nope.img"), writable: false));
+        var ex = Assert.Throws<SysUpdate.Core.Native.FileOpenException>(() => GptDisk.Open(Path.Combine(_dir, "nope.img"), writable: false));
+        Assert.True(ex.IsNotFound);
         Assert.Equal("ENOENT", ex.ErrnoName);
     }
 

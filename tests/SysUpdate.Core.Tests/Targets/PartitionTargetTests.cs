@@ -6,6 +6,7 @@ using SysUpdate.Core.Disk;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Planning;
+using SysUpdate.Core.Sources;
 using SysUpdate.Core.Targets;
 using SysUpdate.Core.Tests.Disk;
 using SysUpdate.Core.Tests.Manifests;
@@ -425,6 +426,76 @@ public sealed class PartitionTargetTests : IDisposable
         Assert.Equal(2, inventory.EmptySlots);
         var warning = Assert.Single(warnings);
         Assert.Contains(disk, warning, StringComparison.Ordinal);
+    }
+
+    // ---- read-back ----------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(4096)]
+    public async Task Acquire_ReadbackFindsAFlippedByte_SlotGivenBackNothingPending(int sectorSize)
+    {
+        string disk = MakeImage(sectorSize);
+        var transfer = LoadTransfer(disk, "usr-x86-64");
+        AddVersion("1");
+        var source = new LocalSource(transfer.Source, _src);
+        var instance = Assert.Single(await source.DiscoverAsync(), i => i.Path.EndsWith("usr_1.raw", StringComparison.Ordinal));
+        WrittenRange? seen = null;
+        var readback = new PayloadReadback(beforeRead: (range, _) =>
+        {
+            seen = range;
+            DiskTestSupport.FlipByte(range.Device, range.Offset + MiB + 3);
+            return ValueTask.CompletedTask;
+        });
+        var target = new PartitionTarget(transfer, disk, sync: true, readback: readback);
+        var prepared = target.Prepare(instance.Metadata);
+
+        var error = await Assert.ThrowsAsync<ReadbackMismatchException>(
+            () => target.AcquireAsync(prepared, instance, source, instance.Metadata, null));
+
+        Assert.Equal(disk, error.Range.Device);
+        Assert.Equal(seen!.Value.Offset + MiB, error.Start);
+        using var gpt = GptDisk.Open(disk, writable: false);
+        var usrA = gpt.FindPartition(UsrA)!;
+        Assert.Equal((UsrType, "_empty"), (usrA.Type, usrA.Name)); // given back: neither partial nor pending
+        Assert.DoesNotContain(gpt.Partitions, p => p.Type == GptPartitionTypes.DerivePendingType(UsrType) || p.Type == GptPartitionTypes.DerivePartialType(UsrType));
+        Assert.Equal(2, (await target.DiscoverAsync()).EmptySlots);
+    }
+
+    [Fact]
+    public async Task Acquire_ReadbackUnchanged_SlotPending()
+    {
+        string disk = MakeImage(512);
+        var transfer = LoadTransfer(disk, "usr-x86-64");
+        var (usr, _) = AddVersion("1");
+        var source = new LocalSource(transfer.Source, _src);
+        var instance = Assert.Single(await source.DiscoverAsync(), i => i.Path.EndsWith("usr_1.raw", StringComparison.Ordinal));
+        var lines = new List<string>();
+        var target = new PartitionTarget(transfer, disk, sync: true, readback: new PayloadReadback(lines.Add));
+
+        await target.AcquireAsync(target.Prepare(instance.Metadata), instance, source, instance.Metadata, null);
+
+        Assert.Contains(lines, l => l.Contains($"read back {usr.Length} bytes", StringComparison.Ordinal));
+        using var gpt = GptDisk.Open(disk, writable: false);
+        Assert.Equal(GptPartitionTypes.DerivePendingType(UsrType), gpt.FindPartition(UsrA)!.Type);
+    }
+
+    [Fact]
+    public async Task Discover_OverlappingEntries_WarnsNamingThem()
+    {
+        string disk = Path.Combine(_dir, "overlap.img");
+        GptImageBuilder.Create(disk, 12 * MiB,
+        [
+            new GptPartitionSpec(UsrType, "usr_1", UsrSlotSize),
+            new GptPartitionSpec(UsrType, "_empty", UsrSlotSize) { FirstLba = (2 * MiB) / 512 },
+        ]);
+        var warnings = new List<string>();
+        var target = new PartitionTarget(LoadTransfer(disk, "usr-x86-64"), disk, sync: false, warnings.Add);
+
+        var inventory = await target.DiscoverAsync();
+
+        Assert.Single(inventory.Instances);
+        Assert.Contains(warnings, w => w.StartsWith($"{disk}: GPT entries 1 (usr_1) and 2 (_empty) overlap", StringComparison.Ordinal));
     }
 
     [Fact]

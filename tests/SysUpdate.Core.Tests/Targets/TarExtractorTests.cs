@@ -95,7 +95,7 @@ public sealed class TarExtractorTests : IDisposable
 
         Assert.Equal(Mode0755, System.IO.File.GetUnixFileMode(Path.Combine(Target, "usr/bin/su")));
         Assert.Equal((UnixFileMode)0, System.IO.File.GetUnixFileMode(Path.Combine(Target, "dev/sda")));
-        Assert.Equal(FileKind.Special, LibC.GetFileKind(Path.Combine(Target, "dev/null")));
+        Assert.Equal(FileKind.CharacterDevice, LibC.GetFileKind(Path.Combine(Target, "dev/null")));
         Assert.Equal(3, tree.HeldBack);
 
         tree.Expose();

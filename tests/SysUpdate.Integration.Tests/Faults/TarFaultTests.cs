@@ -41,7 +41,7 @@ public sealed class TarFaultTests
         foreach (var entry in TarFaultBench.Walk(bench.Root))
         {
             Assert.False(entry.UnixFileMode.HasFlag(UnixFileMode.SetUser), $"setuid file left: {entry.FullName}");
-            Assert.NotEqual(Core.Native.FileKind.Special, Core.Native.LibC.GetFileKind(entry.FullName));
+            Assert.False(Core.Native.LibC.GetFileKind(entry.FullName) is Core.Native.FileKind.BlockDevice or Core.Native.FileKind.CharacterDevice or Core.Native.FileKind.Fifo or Core.Native.FileKind.Socket);
         }
         // And as uid 65534: no path to the shell or the device node exists under any partial name.
         Assert.Contains("machines", await RunAsNobodyAsync("ls", Path.Combine(bench.Root, "var/lib")), StringComparison.Ordinal);

@@ -33,10 +33,11 @@ internal sealed class AbDisk : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly string? _espSha256;
 
-    public AbDisk(int sectorSize, IReadOnlyList<GptPartitionSpec>? layout = null)
+    /// <param name="imageDirectory">Where the image file goes (a small file system for ENOSPC tests); a temporary directory by default.</param>
+    public AbDisk(int sectorSize, IReadOnlyList<GptPartitionSpec>? layout = null, string? imageDirectory = null)
     {
         SectorSize = sectorSize;
-        Image = _tmp.Combine("disk.img");
+        Image = imageDirectory is null ? _tmp.Combine("disk.img") : Path.Combine(imageDirectory, "disk.img");
         Definitions = _tmp.Dir("definitions");
         Source = _tmp.Dir("source");
         Layout = GptImageBuilder.Create(Image, ImageSize, layout ?? DefaultLayout(), sectorSize);
