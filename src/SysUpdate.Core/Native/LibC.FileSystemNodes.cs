@@ -46,7 +46,6 @@ internal static partial class LibC
             S_IFCHR => FileKind.CharacterDevice,
             S_IFIFO => FileKind.Fifo,
             _ => FileKind.Socket, // S_IFSOCK, the only type left
-
         };
     }
 
