@@ -34,7 +34,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         string formatted = transfer.Target.Patterns[0].Format(metadata);
         if (!IsSafeRelativePath(formatted))
             throw new SysUpdateException($"{transfer.DefinitionPath}: Formatted pattern is not suitable as file name, refusing: {formatted}")
-            { ErrnoName = "EINVAL" };
+            { Errno = Errno.EINVAL };
         string final = Path.Combine(directory, formatted);
         string dir = Path.GetDirectoryName(final)!;
         string name = Path.GetFileName(final);
@@ -185,7 +185,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             handle.Dispose();
             new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator).SaveFrom(partial, finalPath);
             throw new SysUpdateException($"{ex.Message}; {new FileInfo(ResumeState.DataPath(finalPath)).Length} bytes kept, the next update resumes from there", ex)
-            { ErrnoName = "EPROTO" };
+            { Errno = Errno.EPROTO };
         }
         await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
     }
