@@ -122,7 +122,9 @@ public sealed class OperationsFaultTests : IDisposable
     {
         await InstallV1Async();
         File.Delete(Path.Combine(_root.Definitions, "10-app.transfer"));
-        Directory.CreateDirectory(Path.Combine(_root.Root, "etc", "sysupdate.off.d"));
+        // A disabled component whose source does not even exist: skipped, never loaded.
+        var off = Directory.CreateDirectory(Path.Combine(_root.Root, "etc", "sysupdate.off.d")).FullName;
+        File.WriteAllText(Path.Combine(off, "10-off.transfer"), "[Source]\nType=url-file\nPath=file:///nonexistent-sysupdate-source\nMatchPattern=off-@v.bin\n\n[Target]\nType=regular-file\nPath=/opt/off\nMatchPattern=off_@v.bin\n");
         File.WriteAllText(Path.Combine(_root.Root, "etc", "sysupdate.off.component"), "[Component]\nEnabled=no\n");
 
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
