@@ -43,7 +43,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
         if (set is null)
             return null;
 
-        if (set.Has(UpdateSetFlags.Partial))
+        if (set.Has(UpdateSetFlags.Partial) || IsPendingButNeverAcquiredSomewhere(set))
             set = await RedoInterruptedAsync(set, cancellationToken).ConfigureAwait(false);
 
         if (set.Has(UpdateSetFlags.Incomplete))
@@ -123,8 +123,14 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
         return new Staged(set, prepared);
     }
 
+    /// <summary>A run killed between transfers: pending in one target, absent from another.</summary>
+    private bool IsPendingButNeverAcquiredSomewhere(UpdateSet set) =>
+        set.Has(UpdateSetFlags.Pending) && set.Has(UpdateSetFlags.Available)
+        && context.Transfers.Any(t => t.FindTarget(set.Version) is null);
+
     /// <summary>
-    /// The selected version is partial somewhere. This run holds the lock, so no live run owns the
+    /// The selected version is partial somewhere, or pending in some targets and never acquired in
+    /// others. This run holds the lock, so no live run owns the
     /// partial: with a recorded hash mismatch it stays and the user is told to vacuum (as upstream);
     /// otherwise a run was killed or cancelled, and its partial and pending pieces are removed so the
     /// version is acquired again.
@@ -138,7 +144,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
                 throw new PartiallyInstalledException(set.Version);
         }
 
-        context.Logger.Info($"Update '{set.Version}' was left partial by an interrupted run; acquiring it again.");
+        context.Logger.Info($"Update '{set.Version}' was left unfinished by an interrupted run; acquiring it again.");
         foreach (var transfer in transfers)
         {
             foreach (var leftover in transfer.TargetInstances.Where(i => (i.IsPartial || i.IsPending) && i.Version == set.Version).ToList())
