@@ -15,7 +15,8 @@ namespace SysUpdate.Cli;
 
 /// <summary>
 /// The <c>sysupdate</c> command line: builds the root command with every verb and the shared
-/// options, and runs a verb with the one error policy: a <see cref="SysUpdateException"/> is one line
+/// options, and runs a verb with the one error policy: a <see cref="SysUpdateException"/> (or an
+/// unexpected <see cref="IOException"/> / <see cref="UnauthorizedAccessException"/>) is one line
 /// on stderr and exit 1; cancellation (SIGINT/SIGTERM) exits 130; anything else is a bug and keeps
 /// its stack trace.
 /// </summary>
@@ -60,6 +61,13 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
         }
         catch (VarlinkException ex)
         {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A safety net: the engine turns the file-system errors it expects into SysUpdateExceptions
+            // at their source; one it did not expect is still the environment, not a bug to trace.
             await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 1;
         }

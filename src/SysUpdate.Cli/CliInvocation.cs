@@ -102,8 +102,8 @@ internal sealed class CliInvocation
     public void RequireNoComponentSelection(string verb)
     {
         if (ComponentSelect != SelectMode.Explicit)
-            throw Fail($"--component-all/--component-suggested currently not supported for '{verb}'.", "EOPNOTSUPP");
+            throw Fail($"--component-all/--component-suggested currently not supported for '{verb}'.", Errno.EOPNOTSUPP);
     }
 
-    public static SysUpdateException Fail(string message, string errno = "EINVAL") => new(message) { ErrnoName = errno };
+    public static SysUpdateException Fail(string message, Errno errno = Errno.EINVAL) => new(message) { Errno = errno };
 }

@@ -29,6 +29,13 @@ internal sealed record SysUpdateOptions
 
     public bool Reboot { get; init; }
 
+    /// <summary>How long a change waits for another process's run on the same target before it fails
+    /// with "another update of … is running" (the CLI waits, the Varlink service answers Busy at once).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where run lock files live; null for <c>/run/lock/sysupdate</c> (tests pass their own).</summary>
+    public string? LockDirectory { get; init; }
+
     /// <summary>Environment lookup (injected so tests and the Varlink server control it).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -7,6 +6,7 @@ using SysUpdate.Cli.Commands.Features;
 using SysUpdate.Cli.Notify;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Planning;
 using SysUpdate.Varlink;
@@ -17,21 +17,16 @@ namespace SysUpdate.Cli.Varlink;
 /// <summary>
 /// The handlers of <c>io.systemd.SysUpdate</c>, running the engine in-process. Who may do what comes
 /// from the caller's SO_PEERCRED uid: anyone may list, check and describe; only root may acquire,
-/// install, update, vacuum or change features. One change per target runs at a time; a second one
-/// gets <c>Busy</c>. A closed connection cancels the running operation through the call's token.
+/// install, update, vacuum or change features. The engine's operations core does the work
+/// (<see cref="ChangeRunner"/>, <see cref="Core.Planning.Vacuum"/>, <see cref="FeatureDropIn"/>); a change
+/// takes the run lock of its targets, shared with every other process (the socket unit is
+/// <c>Accept=yes</c>), without waiting: a target another run holds gets <c>Busy</c> at once. A closed
+/// connection cancels the running operation through the call's token, up to the install step. Every
+/// loaded context is disposed when its call ends.
 /// </summary>
 internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
-
-    private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
-
-    private enum Change
-    {
-        Acquire,
-        Install,
-        Update,
-    }
 
     public VarlinkInterfaceRegistration CreateRegistration() =>
         new VarlinkInterfaceRegistration(SysUpdateInterface.Description)
@@ -41,9 +36,9 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
             .Map("ListVersions", (call, ct) => Guard(call, () => ListVersionsAsync(call, ct)))
             .Map("Describe", (call, ct) => Guard(call, () => DescribeAsync(call, ct)))
             .Map("GetVersion", (call, ct) => Guard(call, () => GetVersionAsync(call, ct)))
-            .Map("Acquire", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Acquire, ct)))
-            .Map("Install", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Install, ct)))
-            .Map("Update", (call, ct) => Guard(call, () => ChangeAsync(call, Change.Update, ct)))
+            .Map("Acquire", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Acquire, ct)))
+            .Map("Install", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Install, ct)))
+            .Map("Update", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Update, ct)))
             .Map("Vacuum", (call, ct) => Guard(call, () => VacuumAsync(call, ct)))
             .Map("SetFeatureEnabled", (call, ct) => Guard(call, () => SetFeatureEnabledAsync(call, ct)));
 
@@ -86,7 +81,7 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     private async Task ListFeaturesAsync(VarlinkCall call, CancellationToken ct)
     {
         var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: true);
-        var context = await LoadAsync(options, LoadRequirements.AnyTransfers, online: false, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.AnyTransfers, online: false, ct).ConfigureAwait(false);
         var definitions = context.Definitions;
         await call.ReplyAsync(w =>
         {
@@ -102,7 +97,7 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     private async Task CheckNewAsync(VarlinkCall call, CancellationToken ct)
     {
         var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: false);
-        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var candidate = context.Plan.Candidate ?? throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
         await call.ReplyAsync(w =>
         {
@@ -115,7 +110,7 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     private async Task ListVersionsAsync(VarlinkCall call, CancellationToken ct)
     {
         var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
-        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var sets = context.Plan.UpdateSets;
         var current = sets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
         var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
@@ -138,7 +133,7 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     {
         var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
         string version = call.Parameters.GetProperty("version").GetString()!;
-        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var set = context.Plan.Find(version) ?? throw NoSuchVersion(version);
         var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
             .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
@@ -162,7 +157,7 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     private async Task GetVersionAsync(VarlinkCall call, CancellationToken ct)
     {
         var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: true);
-        var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         string? version = context.Plan.NewestInstalled?.Version;
         await call.ReplyAsync(w =>
         {
@@ -173,13 +168,12 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
         }, cancellationToken: ct).ConfigureAwait(false);
     }
 
-    private async Task ChangeAsync(VarlinkCall call, Change change, CancellationToken ct)
+    private async Task ChangeAsync(VarlinkCall call, ChangeOperation change, CancellationToken ct)
     {
         RequireRoot(call);
         var target = TargetId.FromParameters(call.Parameters);
-        var options = OptionsFor(target, offline: change == Change.Install);
+        var options = OptionsFor(target, offline: change == ChangeOperation.Install);
         string? version = OptionalString(call.Parameters, "version");
-        using var busy = Lock(target);
 
         var queue = new VarlinkProgressQueue();
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -195,7 +189,6 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
             await pump.ConfigureAwait(false);
         }
 
-        ct.ThrowIfCancellationRequested();
         if (result is null)
             throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
         await call.ReplyAsync(w =>
@@ -207,33 +200,13 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     }
 
     /// <summary>Runs the engine; returns the acquired or installed version, null when there was nothing to do.</summary>
-    private async Task<string?> RunChangeAsync(SysUpdateOptions options, Change change, string? version, VarlinkProgressQueue progress, CancellationToken ct)
+    private async Task<string?> RunChangeAsync(SysUpdateOptions options, ChangeOperation change, string? version, VarlinkProgressQueue progress, CancellationToken ct)
     {
-        var context = await LoadAsync(options,
-            LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers | LoadRequirements.EnabledComponent, online: true, ct).ConfigureAwait(false);
-        var operations = new UpdateOperations(context, progress);
-        UpdateOperations.Staged? staged;
-        try
-        {
-            staged = change == Change.Install
-                ? await operations.ProcessPendingAsync(version, ct).ConfigureAwait(false)
-                : await operations.AcquireAsync(version, ct).ConfigureAwait(false);
-        }
-        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT" && version is not null && context.Plan.Find(version) is null)
-        {
-            throw NoSuchVersion(version);
-        }
-        if (staged is null)
-            return null;
-        if (change == Change.Acquire)
-            return staged.Set.Version;
-
-        // Past this point the install runs to its end: a half-renamed set would be worse than a finished one.
-        ct.ThrowIfCancellationRequested();
-        var installed = await operations.InstallAsync(staged, CancellationToken.None).ConfigureAwait(false);
-        if (!options.RootIsExplicit)
+        using var context = await LoadAsync(options, ChangeRunner.Requirements, online: true, ct).ConfigureAwait(false);
+        var outcome = await ChangeRunner.RunAsync(context, change, version, progress, ct).ConfigureAwait(false);
+        if (outcome.Installed is { } installed && !options.RootIsExplicit)
             await CompletedUpdateNotifier.NotifyAsync(context, installed, logger, CancellationToken.None).ConfigureAwait(false);
-        return installed.Set.Version;
+        return outcome.Set?.Version;
     }
 
     private async Task VacuumAsync(VarlinkCall call, CancellationToken ct)
@@ -241,9 +214,9 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
         RequireRoot(call);
         var target = TargetId.FromParameters(call.Parameters);
         var options = OptionsFor(target, offline: true);
-        using var busy = Lock(target);
-        var context = await LoadAsync(options, LoadRequirements.AnyTransfers, online: false, ct).ConfigureAwait(false);
-        var result = await Core.Planning.Vacuum.RunAsync(context, 0, null, ct).ConfigureAwait(false);
+        Core.Planning.Vacuum.Result result;
+        using (var context = await LoadAsync(options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false))
+            result = await Core.Planning.Vacuum.RunAsync(context, 0, null, ct).ConfigureAwait(false);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();
@@ -262,24 +235,17 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
             throw VarlinkErrorException.InvalidParameter("feature");
         bool? enabled = OptionalBool(call.Parameters, "enabled");
         var options = OptionsFor(target, offline: true);
-        using var busy = Lock(target);
-        var context = await LoadAsync(options, LoadRequirements.None, online: false, ct).ConfigureAwait(false);
+        using var context = await LoadAsync(options, LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false);
         if (context.Definitions.FindFeature(feature) is null)
             throw new VarlinkErrorException(SysUpdateInterface.NoSuchFeature, new System.Text.Json.Nodes.JsonObject { ["feature"] = feature });
 
-        string directory = Path.Combine(context.Definitions.Directories.WritableDirectory, feature + ".feature.d");
-        string path = Path.Combine(directory, EnableFeatureCommand.DropInName);
-        if (enabled is not { } value)
+        await FeatureDropIn.SetAsync(context.Definitions, feature, enabled, "io.systemd.SysUpdate.SetFeatureEnabled", ct).ConfigureAwait(false);
+        SysUpdateLog.Info(logger, enabled switch
         {
-            File.Delete(path);
-            SysUpdateLog.Info(logger, $"Feature '{feature}' reset.");
-            return;
-        }
-        Directory.CreateDirectory(directory);
-        string temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, $"# Generated via io.systemd.SysUpdate.SetFeatureEnabled\n\n[Feature]\nEnabled={(value ? "yes" : "no")}\n", ct).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-        SysUpdateLog.Info(logger, $"Feature '{feature}' {(value ? "enabled" : "disabled")}.");
+            null => $"Feature '{feature}' reset.",
+            true => $"Feature '{feature}' enabled.",
+            false => $"Feature '{feature}' disabled.",
+        });
     }
 
     /// <summary>Sends progress as <c>continues</c> replies: every phase, transfer or percent change, else at most every 200 ms.</summary>
@@ -345,12 +311,12 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
         switch (target.Class)
         {
             case TargetId.HostClass:
-                return baseOptions with { Component = null, Offline = offline };
+                return baseOptions with { Component = null, Offline = offline, LockWait = TimeSpan.Zero };
             case TargetId.ComponentClass:
                 if (baseOptions.DefinitionsDirectory is not null
                     || !DefinitionLoader.EnumerateComponents(baseOptions.Root).Contains(target.Name!, StringComparer.Ordinal))
                     throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
-                return baseOptions with { Component = target.Name, DefinitionsDirectory = null, Offline = offline };
+                return baseOptions with { Component = target.Name, DefinitionsDirectory = null, Offline = offline, LockWait = TimeSpan.Zero };
             default:
                 // Image targets (machine, portable, sysext, confext) are not discovered by this implementation.
                 throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
@@ -365,14 +331,11 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
                 ? await UpdateContext.LoadOnlineAsync(options, requirements, logger, ct).ConfigureAwait(false)
                 : await UpdateContext.LoadOfflineAsync(options, requirements, logger, ct).ConfigureAwait(false);
         }
-        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT" && ex is not ConfigSyntaxException)
+        catch (NoDefinitionsException)
         {
             throw new VarlinkErrorException(SysUpdateInterface.NoSuchTarget);
         }
     }
-
-    private TargetLock Lock(TargetId target) =>
-        _busy.TryAdd(target.Key, 0) ? new TargetLock(_busy, target.Key) : throw new VarlinkErrorException(SysUpdateInterface.Busy);
 
     private static void RequireRoot(VarlinkCall call)
     {
@@ -389,18 +352,27 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
     private static string? OptionalString(JsonElement parameters, string name) =>
         parameters.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>Turns engine errors into Varlink errors: <c>io.systemd.System</c> with the errno the engine names.</summary>
+    /// <summary>Turns engine errors into Varlink errors: <c>Busy</c> and <c>NoSuchVersion</c> by type,
+    /// anything else <c>io.systemd.System</c> with the exception's errno.</summary>
     private async Task Guard(VarlinkCall call, Func<Task> handler)
     {
         try
         {
             await handler().ConfigureAwait(false);
         }
+        catch (TargetBusyException ex)
+        {
+            SysUpdateLog.Warning(logger, $"{call.Method}: {ex.Message}");
+            throw new VarlinkErrorException(SysUpdateInterface.Busy);
+        }
+        catch (VersionNotFoundException ex)
+        {
+            throw NoSuchVersion(ex.Version);
+        }
         catch (SysUpdateException ex)
         {
             SysUpdateLog.Warning(logger, $"{call.Method}: {ex.Message}");
-            (int errno, string name) = ErrnoNames.Resolve(ex.ErrnoName);
-            throw VarlinkErrorException.System(errno, name);
+            throw VarlinkErrorException.System((int)ex.Errno, ex.Errno.ToName());
         }
     }
 }

@@ -133,6 +133,6 @@ internal static partial class LibC
     private static SysUpdateException Error(string call, string path)
     {
         int errno = Marshal.GetLastPInvokeError();
-        return new SysUpdateException($"{path}: {call}() failed: {Marshal.GetPInvokeErrorMessage(errno)}") { ErrnoName = $"errno {errno}" };
+        return new SysUpdateException($"{path}: {call}() failed: {Marshal.GetPInvokeErrorMessage(errno)}") { Errno = ErrnoNames.FromNumber(errno) };
     }
 }

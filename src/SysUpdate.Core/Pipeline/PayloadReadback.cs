@@ -14,7 +14,6 @@ namespace SysUpdate.Core.Pipeline;
 internal sealed class PayloadReadback
 {
     private const int Alignment = BoundedWriter.DirectAlignment;
-    private const int EINVAL = 22;
 
     private readonly Action<string>? _log;
     private readonly Func<WrittenRange, CancellationToken, ValueTask>? _beforeRead;
@@ -65,7 +64,7 @@ internal sealed class PayloadReadback
         {
             return LibC.OpenExpecting(device, flags, FileKind.Regular | FileKind.BlockDevice);
         }
-        catch (FileOpenException ex) when (ex.Errno == EINVAL)
+        catch (FileOpenException ex) when (ex.Errno == Errno.EINVAL)
         {
             return null; // the file system does not offer O_DIRECT (tmpfs on older kernels, some FUSE)
         }

@@ -11,4 +11,7 @@ internal enum LoadRequirements
     AnyTransfers = 2,
     /// <summary>The component is not disabled.</summary>
     EnabledComponent = 4,
+    /// <summary>The run changes targets: take the run lock of every target (enabled or not) before
+    /// reading what is installed, and hold it until the context is disposed.</summary>
+    LockTargets = 8,
 }

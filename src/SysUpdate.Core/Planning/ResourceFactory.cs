@@ -15,7 +15,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
         ResourceType.UrlFile or ResourceType.UrlTar =>
             new UrlSource(transfer, urls.Manifests, urls.Transport, urls.ShouldVerify(transfer)),
         _ => throw new SysUpdateException(
-            $"{transfer.DefinitionPath}: source Type={transfer.Source.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
+            $"{transfer.DefinitionPath}: source Type={transfer.Source.Type.ToConfigString()} is not supported by this build") { Errno = Errno.EOPNOTSUPP },
     };
 
     public ITargetResource CreateTarget(Transfer transfer) => transfer.Target.Type switch
@@ -24,6 +24,6 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
             new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync),
         ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver, warn, info),
         _ => throw new SysUpdateException(
-            $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { ErrnoName = "EOPNOTSUPP" },
+            $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { Errno = Errno.EOPNOTSUPP },
     };
 }

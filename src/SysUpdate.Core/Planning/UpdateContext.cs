@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Locking;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Sources;
 
 namespace SysUpdate.Core.Planning;
@@ -8,15 +10,19 @@ namespace SysUpdate.Core.Planning;
 /// One definitions set loaded for a run: the definitions, a runtime per transfer with the instances
 /// found, and (once discovered) the update plan. Built by <see cref="LoadOfflineAsync"/> (targets
 /// only) and completed by <see cref="DiscoverAsync"/> (sources, unless offline, then planning).
+/// A context loaded with <see cref="LoadRequirements.LockTargets"/> holds the run lock of every target
+/// until it is disposed, and read what is installed only after taking it.
 /// </summary>
 internal sealed class UpdateContext : IDisposable
 {
     private readonly UrlSourceServices _urls;
 
     private UpdateContext(SysUpdateOptions options, HostIdentity host, Definitions definitions,
-        IReadOnlyList<TransferRuntime> transfers, IReadOnlyList<TransferRuntime> disabled, ILogger logger, UrlSourceServices urls)
+        IReadOnlyList<TransferRuntime> transfers, IReadOnlyList<TransferRuntime> disabled, ILogger logger, UrlSourceServices urls, RunLockSet? locks)
     {
         _urls = urls;
+        Locks = locks;
+        Verdicts = new HashVerdicts(options.Root);
         Options = options;
         Host = host;
         Definitions = definitions;
@@ -42,6 +48,12 @@ internal sealed class UpdateContext : IDisposable
 
     public string? Component => Options.Component;
 
+    /// <summary>The run locks held (null for a read-only context).</summary>
+    public RunLockSet? Locks { get; }
+
+    /// <summary>Why partial instances exist (hash mismatch or an interrupted run).</summary>
+    public HashVerdicts Verdicts { get; }
+
     public static async Task<UpdateContext> LoadOfflineAsync(
         SysUpdateOptions options, LoadRequirements requirements, ILogger logger, CancellationToken cancellationToken = default)
     {
@@ -62,41 +74,47 @@ internal sealed class UpdateContext : IDisposable
         if (requirements.HasFlag(LoadRequirements.AnyTransfers)
             && (requirements.HasFlag(LoadRequirements.EnabledTransfers) ? enabled : all) == 0)
         {
-            throw new SysUpdateException(options.Component is { } c
-                ? $"No transfer definitions for component '{c}' found."
-                : "No transfer definitions found.") { ErrnoName = "ENOENT" };
+            throw new NoDefinitionsException(options.Component);
         }
-        if (requirements.HasFlag(LoadRequirements.EnabledComponent) && definitions.Component is { Enabled: false })
-            throw new SysUpdateException("Component is disabled.") { ErrnoName = "EHOSTDOWN" };
+        if (requirements.HasFlag(LoadRequirements.EnabledComponent) && definitions.Component is { Enabled: false } disabledComponent)
+            throw new ComponentDisabledException(disabledComponent.Name);
 
         var urls = new UrlSourceServices(options, logger);
         var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment),
             urls, message => logger.Warning(message), message => logger.Info(message));
         List<TransferRuntime> runtimes;
+        RunLockSet? locks = null;
         try
         {
             runtimes = definitions.Transfers
                 .Select(t => new TransferRuntime(t, factory.CreateSource(t), factory.CreateTarget(t)))
                 .ToList();
+
+            if (requirements.HasFlag(LoadRequirements.LockTargets))
+            {
+                locks = await RunLockSet.AcquireAsync(options.LockDirectory ?? RunLockDirectory.Default,
+                    runtimes.SelectMany(r => RunLockKey.For(r.Target)), options.LockWait, cancellationToken).ConfigureAwait(false);
+            }
+
+            logger.DiscoveringInstalled();
+            foreach (var runtime in runtimes)
+            {
+                var inventory = await runtime.Target.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+                runtime.TargetInstances = inventory.Instances.ToList();
+                runtime.EmptySlots = inventory.EmptySlots;
+            }
         }
         catch
         {
+            locks?.Dispose();
             urls.Dispose();
             throw;
-        }
-
-        logger.DiscoveringInstalled();
-        foreach (var runtime in runtimes)
-        {
-            var inventory = await runtime.Target.DiscoverAsync(cancellationToken).ConfigureAwait(false);
-            runtime.TargetInstances = inventory.Instances.ToList();
-            runtime.EmptySlots = inventory.EmptySlots;
         }
 
         return new UpdateContext(options, host, definitions,
             runtimes.Where(r => r.Definition.Enabled).ToList(),
             runtimes.Where(r => !r.Definition.Enabled).ToList(),
-            logger, urls);
+            logger, urls, locks);
     }
 
     /// <summary>Loads targets, then (unless offline) sources, then plans.</summary>
@@ -143,7 +161,11 @@ internal sealed class UpdateContext : IDisposable
         Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), offline: true);
     }
 
-    public void Dispose() => _urls.Dispose();
+    public void Dispose()
+    {
+        _urls.Dispose();
+        Locks?.Dispose();
+    }
 
     /// <summary>The effective instance limit of a transfer.</summary>
     public ulong InstancesMax(TransferRuntime transfer) => Options.InstancesMax ?? transfer.Definition.InstancesMax;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Pipeline;
 using SysUpdate.Core.Targets;
 using SysUpdate.Core.Versions;
@@ -8,10 +9,12 @@ using SysUpdate.Core.Versions;
 namespace SysUpdate.Core.Planning;
 
 /// <summary>
-/// The acquire / install steps of <c>update</c>, <c>acquire</c> and <c>update --offline</c>,
-/// in upstream's order: every name is computed before anything is removed; vacuum makes one slot
-/// of room while protecting the chosen version; each transfer is acquired in file-name order and left
-/// pending; only then is each made visible.
+/// The acquire / install steps of <c>update</c>, <c>acquire</c> and <c>update --offline</c>:
+/// every name is computed before anything is removed; only leftovers of dead runs (and, for a
+/// partition target without a free slot, one old version) are removed before the download; each
+/// transfer is acquired in file-name order and left pending; only then is each made visible, and
+/// old versions beyond the limit are removed after that. Callers go through
+/// <see cref="Operations.ChangeRunner"/>, which holds the lock and applies the cancellation rule.
 /// </summary>
 internal sealed class UpdateOperations(UpdateContext context, IProgress<TransferProgress>? progress = null)
 {
@@ -25,15 +28,15 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
     private UpdateSet? Select(string? version)
     {
         if (version is not null)
-            return context.Plan.Find(version)
-                ?? throw new SysUpdateException($"Update '{version}' not found.") { ErrnoName = "ENOENT" };
+            return context.Plan.Find(version) ?? throw new VersionNotFoundException(version);
         if (context.Plan.Candidate is null)
             context.Logger.NoUpdateNeeded();
         return context.Plan.Candidate;
     }
 
     /// <summary>Downloads the selected version into the targets, leaving it pending.
-    /// Returns null when there is nothing to install.</summary>
+    /// Returns null when there is nothing to install. Installed versions are only removed where a
+    /// partition target has no free slot; the rest of the room is made at install time.</summary>
     public async Task<Staged?> AcquireAsync(string? version, CancellationToken cancellationToken = default)
     {
         CurrentSymlinkRepair.Run(context);
@@ -41,15 +44,15 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
         if (set is null)
             return null;
 
+        if (set.Has(UpdateSetFlags.Partial) || IsPendingButNeverAcquiredSomewhere(set))
+            set = await RedoInterruptedAsync(set, cancellationToken).ConfigureAwait(false);
+
         if (set.Has(UpdateSetFlags.Incomplete))
             context.Logger.Repairing(set.Version);
-        else if (set.Has(UpdateSetFlags.Partial))
-            throw new SysUpdateException($"Selected update '{set.Version}' is already acquired and partially installed. Vacuum it to try installing again.")
-            { ErrnoName = "EUCLEAN" };
         else if (set.Has(UpdateSetFlags.Pending))
         {
             context.Logger.AlreadyPending(set.Version);
-            return await ProcessPendingAsync(version, cancellationToken).ConfigureAwait(false);
+            return await ProcessPendingAsync(set.Version, cancellationToken).ConfigureAwait(false);
         }
         else if (set.Has(UpdateSetFlags.Installed))
         {
@@ -58,9 +61,9 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
         }
 
         if (!set.Has(UpdateSetFlags.Available))
-            throw new SysUpdateException($"Selected update '{set.Version}' is not available, refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"Selected update '{set.Version}' is not available, refusing.") { Errno = Errno.EINVAL };
         if (set.Has(UpdateSetFlags.Obsolete))
-            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { Errno = Errno.EINVAL };
         WarnIfOld(set);
         context.Logger.SelectedForInstall(set.Version);
 
@@ -77,7 +80,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
         }
 
         Report(new TransferProgress(UpdatePhase.MakingRoom, set.Version, TransferCount: transfers.Count));
-        await Vacuum.RunAsync(context, space: 1, protectedVersion: set.Version, cancellationToken).ConfigureAwait(false);
+        await Vacuum.BeforeAcquireAsync(context, set.Version, cancellationToken).ConfigureAwait(false);
 
         for (int i = 0; i < transfers.Count; i++)
         {
@@ -88,7 +91,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
 
             var existing = transfer.FindTarget(instance.Version);
             if (existing is { IsPartial: true } or { IsPending: true })
-                throw new SysUpdateException($"Failed to acquire '{instance.Path}', instance is already partial or pending in the target.") { ErrnoName = "EINVAL" };
+                throw new SysUpdateException($"Failed to acquire '{instance.Path}', instance is already partial or pending in the target.") { Errno = Errno.EINVAL };
             if (existing is not null)
             {
                 context.Logger.NoNeedToAcquire(instance.Path);
@@ -101,13 +104,59 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             var started = Stopwatch.StartNew();
             Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, i, transfers.Count));
             context.Logger.Acquiring(instance.Path, prepared[i]!.FinalPath ?? prepared[i]!.Slot?.DeviceNode ?? transfer.Target.Location);
-            await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
-                (done, total) => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
-                    done, total ?? (long?)instance.Metadata.Size, done / Math.Max(started.Elapsed.TotalSeconds, 0.001))),
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
+                    (done, total) => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
+                        done, total ?? (long?)instance.Metadata.Size, done / Math.Max(started.Elapsed.TotalSeconds, 0.001))),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (HashMismatchException ex)
+            {
+                // The partial stays (as upstream) and now says why: the next run asks for a vacuum
+                // instead of downloading the broken release again.
+                context.Verdicts.RecordMismatch(transfer.Target.Location, set.Version, ex.Message);
+                throw;
+            }
+            context.Verdicts.Clear(transfer.Target.Location, set.Version);
             context.Logger.Acquired(instance.Path);
         }
         return new Staged(set, prepared);
+    }
+
+    /// <summary>A run killed between transfers: pending in one target, absent from another.</summary>
+    private bool IsPendingButNeverAcquiredSomewhere(UpdateSet set) =>
+        set.Has(UpdateSetFlags.Pending) && set.Has(UpdateSetFlags.Available)
+        && context.Transfers.Any(t => t.FindTarget(set.Version) is null);
+
+    /// <summary>
+    /// The selected version is partial somewhere, or pending in some targets and never acquired in
+    /// others. This run holds the lock, so no live run owns the
+    /// partial: with a recorded hash mismatch it stays and the user is told to vacuum (as upstream);
+    /// otherwise a run was killed or cancelled, and its partial and pending pieces are removed so the
+    /// version is acquired again.
+    /// </summary>
+    private async Task<UpdateSet> RedoInterruptedAsync(UpdateSet set, CancellationToken cancellationToken)
+    {
+        var transfers = context.Transfers;
+        for (int i = 0; i < transfers.Count; i++)
+        {
+            if (set.Instances[i] is { IsPartial: true } && context.Verdicts.IsMismatch(transfers[i].Target.Location, set.Version))
+                throw new PartiallyInstalledException(set.Version);
+        }
+
+        context.Logger.Info($"Update '{set.Version}' was left unfinished by an interrupted run; acquiring it again.");
+        foreach (var transfer in transfers)
+        {
+            foreach (var leftover in transfer.TargetInstances.Where(i => (i.IsPartial || i.IsPending) && i.Version == set.Version).ToList())
+            {
+                context.Logger.RemovingTemporaryInstance(leftover.IsPartial ? "partial" : "pending", leftover.Path, transfer.Target.Type.ToConfigString());
+                await Vacuum.RemoveAsync(context, transfer, leftover, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        context.Replan();
+        return context.Plan.Find(set.Version)
+            ?? throw new SysUpdateException($"Selected update '{set.Version}' is not available, refusing.") { Errno = Errno.EINVAL };
     }
 
     /// <summary>Finds the pending set (for <c>update --offline</c>, or after an earlier <c>acquire</c>)
@@ -126,11 +175,11 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             return Task.FromResult<Staged?>(null);
         }
         if (set.Has(UpdateSetFlags.Partial))
-            throw new SysUpdateException($"Selected update '{set.Version}' is only partially downloaded, refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"Selected update '{set.Version}' is only partially downloaded, refusing.") { Errno = Errno.EINVAL };
         if (!set.Has(UpdateSetFlags.Pending))
-            throw new SysUpdateException($"Selected update '{set.Version}' is not pending installation, refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"Selected update '{set.Version}' is not pending installation, refusing.") { Errno = Errno.EINVAL };
         if (set.Has(UpdateSetFlags.Obsolete))
-            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { Errno = Errno.EINVAL };
         WarnIfOld(set);
         context.Logger.SelectedForInstall(set.Version);
 
@@ -151,7 +200,7 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             // is nothing to install for it, so treat the set like a partial one.
             if (existing is null)
                 throw new SysUpdateException($"Selected update '{set.Version}' is pending installation but was never acquired for '{transfers[i].Id}'. Vacuum it to try installing again.")
-                { ErrnoName = "EUCLEAN" };
+                { Errno = Errno.EUCLEAN };
             var metadata = TargetMetadata.Compile(transfers[i].Definition, instance);
             prepared[i] = transfers[i].Target.PrepareFromPending(existing, metadata);
         }
@@ -188,6 +237,9 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
                 context.Logger.UpdatedSymlink(link, target);
             }
         }
+        // Old versions go only now that the new one is in place: a crash before this point leaves one
+        // instance too many, never one too few.
+        await Vacuum.AfterInstallAsync(context, set.Version, cancellationToken).ConfigureAwait(false);
         context.Logger.InstalledUpdate(set.Version);
         Report(new TransferProgress(UpdatePhase.Done, set.Version, TransferCount: transfers.Count));
         return new Installed(set, paths);

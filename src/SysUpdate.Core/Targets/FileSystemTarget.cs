@@ -34,7 +34,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         string formatted = transfer.Target.Patterns[0].Format(metadata);
         if (!IsSafeRelativePath(formatted))
             throw new SysUpdateException($"{transfer.DefinitionPath}: Formatted pattern is not suitable as file name, refusing: {formatted}")
-            { ErrnoName = "EINVAL" };
+            { Errno = Errno.EINVAL };
         string final = Path.Combine(directory, formatted);
         string dir = Path.GetDirectoryName(final)!;
         string name = Path.GetFileName(final);
@@ -70,7 +70,8 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SysUpdateException($"Failed to make room, deleting '{instance.Path}' failed: {ex.Message}", ex);
+            throw new SysUpdateException($"Failed to make room, deleting '{instance.Path}' failed: {ex.Message}", ex)
+            { Errno = FileSystemFailure.ErrnoOf(ex) ?? Errno.EIO };
         }
         RemoveEmptyParents(instance.Path);
         return Task.CompletedTask;
@@ -80,8 +81,34 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         Action<long, long?>? onBytes, CancellationToken cancellationToken = default)
     {
         string partial = prepared.PartialPath!;
-        Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
-        RemoveTree(partial);
+        long written = 0;
+        long? total = null;
+        void Count(long done, long? length)
+        {
+            written = done;
+            total = length ?? total;
+            onBytes?.Invoke(done, length);
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+            RemoveTree(partial);
+            await AcquireIntoAsync(partial, prepared, source, sourceResource, metadata, Count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FileSystemFailure.ErrnoOf(ex) is { } errno)
+        {
+            // Full, read-only or not ours: the partial is worth nothing, and on a full file system it
+            // is what keeps it full.
+            TryRemoveTree(partial);
+            long? needed = source.Metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue) : total;
+            throw FileSystemFailure.Describe(errno, directory, Path.GetFileName(prepared.FinalPath!), written, needed, ex);
+        }
+    }
+
+    private async Task AcquireIntoAsync(string partial, PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
+        Action<long, long?> onBytes, CancellationToken cancellationToken)
+    {
         try
         {
             await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
@@ -109,12 +136,19 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             throw;
         }
         // Any other failure (a hash mismatch: the release is broken) leaves the instance partial, as
-        // upstream does: it is listed as "partial" and removed by the next vacuum.
+        // upstream does; the operations core records the verdict, and the next update asks for a vacuum.
     }
 
     public Task<string> InstallAsync(PreparedInstall prepared, CancellationToken cancellationToken = default)
     {
-        RenameReplacing(prepared.PendingPath!, prepared.FinalPath!, prepared.ReadOnly == true);
+        try
+        {
+            RenameReplacing(prepared.PendingPath!, prepared.FinalPath!, prepared.ReadOnly == true);
+        }
+        catch (Exception ex) when (FileSystemFailure.ErrnoOf(ex) is { } errno)
+        {
+            throw FileSystemFailure.Describe(errno, directory, Path.GetFileName(prepared.FinalPath!), 0, null, ex);
+        }
         return Task.FromResult(prepared.FinalPath!);
     }
 
@@ -185,7 +219,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             handle.Dispose();
             new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator).SaveFrom(partial, finalPath);
             throw new SysUpdateException($"{ex.Message}; {new FileInfo(ResumeState.DataPath(finalPath)).Length} bytes kept, the next update resumes from there", ex)
-            { ErrnoName = "EPROTO" };
+            { Errno = Errno.EPROTO };
         }
         await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Locking;
 using SysUpdate.Core.Versions;
 
 namespace SysUpdate.Core.Targets;
@@ -8,14 +9,18 @@ namespace SysUpdate.Core.Targets;
 /// <c>cleanup</c>: walks the install database and deletes files that an earlier definition installed
 /// (they match a recorded <c>PATH/./PATTERN</c>) but that no current enabled transfer with the same
 /// target directory claims any more. Partitions are never touched. Errors are collected, not fatal
-/// for the remaining entries.
+/// for the remaining entries. Each directory is cleaned only under its run lock; one that another
+/// run holds is left for the next cleanup (the locks are tried, never waited for, as they are taken
+/// after the run's own).
 /// </summary>
 internal static class InstallDbCleanup
 {
     /// <param name="owners">(target directory without root, patterns) of every enabled file-system transfer.</param>
     /// <returns>Number of files removed.</returns>
-    public static int Run(string root, string? component, IReadOnlyList<(string Directory, IReadOnlyList<MatchPattern> Patterns)> owners, ILogger logger)
+    public static async Task<int> RunAsync(string root, string? component, IReadOnlyList<(string Directory, IReadOnlyList<MatchPattern> Patterns)> owners,
+        RunLockSet locks, ILogger logger, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(locks);
         string db = InstallDb.DirectoryFor(root, component);
         if (!Directory.Exists(db))
             return 0;
@@ -49,6 +54,12 @@ internal static class InstallDbCleanup
                 continue;
             }
 
+            if (!await TryLockAsync(locks, onDisk, cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogWarning("Another update of {Directory} is running; its orphaned files are left for the next cleanup.", onDisk);
+                continue;
+            }
+
             var claimed = owners.Where(o => o.Directory == directory).SelectMany(o => o.Patterns).ToList();
             bool stillOwned = false;
             foreach (var (path, relative) in Walk(onDisk, pattern))
@@ -75,6 +86,16 @@ internal static class InstallDbCleanup
         if (errors.Count > 0)
             throw new SysUpdateException($"cleanup could not remove {errors.Count} file(s): {string.Join("; ", errors)}");
         return removed;
+    }
+
+    private static async Task<bool> TryLockAsync(RunLockSet locks, string directory, CancellationToken cancellationToken)
+    {
+        foreach (var key in RunLockKey.ForDirectory(directory))
+        {
+            if (!await locks.TryAddAsync(key, cancellationToken).ConfigureAwait(false))
+                return false;
+        }
+        return true;
     }
 
     private static IEnumerable<(string Path, string Relative)> Walk(string directory, MatchPattern pattern)

@@ -65,7 +65,6 @@ internal sealed partial class TransportClient
     private static FileStream? OpenLocal(Uri url, bool notFoundIsNull)
     {
         const int O_RDONLY = 0;
-        const int EACCES = 13;
         string path = url.LocalPath;
         try
         {
@@ -80,7 +79,7 @@ internal sealed partial class TransportClient
 
             throw new TransportException(url, TransportError.LocalFile, "no such file", ex) { ErrnoName = "ENOENT" };
         }
-        catch (FileOpenException ex) when (ex.Errno == EACCES)
+        catch (FileOpenException ex) when (ex.Errno == Errno.EACCES)
         {
             throw new TransportException(url, TransportError.LocalFile, "permission denied", ex) { ErrnoName = "EACCES" };
         }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Planning;
-using SysUpdate.Core.Targets;
 
 namespace SysUpdate.Cli.Commands;
 
@@ -22,10 +22,10 @@ internal static class CleanupCommand
             throw CliInvocation.Fail("Invocation of 'cleanup' with --cleanup=no is contradictory, refusing.");
         cli.RequireNoFeatureSelection("cleanup");
         if (cli.ComponentSelect == SelectMode.Suggested)
-            throw CliInvocation.Fail("--component-suggested currently not supported for 'cleanup'.", "EOPNOTSUPP");
+            throw CliInvocation.Fail("--component-suggested currently not supported for 'cleanup'.", Errno.EOPNOTSUPP);
 
-        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
-        RunForContext(context);
+        using (var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.LockTargets, cli.Logger, cancellationToken).ConfigureAwait(false))
+            await OrphanCleanup.RunAsync(context, cancellationToken).ConfigureAwait(false);
         if (cli.ComponentSelect == SelectMode.All)
         {
             string varLib = Path.Combine(cli.Options.Root, "var/lib/systemd/sysupdate");
@@ -34,28 +34,10 @@ internal static class CleanupCommand
                 : [];
             foreach (var component in components)
             {
-                using var componentContext = await UpdateContext.LoadOfflineAsync(cli.WithComponent(component).Options, LoadRequirements.None, cli.Logger, cancellationToken).ConfigureAwait(false);
-                RunForContext(componentContext);
+                using var componentContext = await UpdateContext.LoadOfflineAsync(cli.WithComponent(component).Options, LoadRequirements.LockTargets, cli.Logger, cancellationToken).ConfigureAwait(false);
+                await OrphanCleanup.RunAsync(componentContext, cancellationToken).ConfigureAwait(false);
             }
         }
         return 0;
     }
-
-    public static void RunForContext(UpdateContext context)
-    {
-        string root = context.Options.Root;
-        var owners = context.Transfers
-            .Where(t => t.Definition.Target.Type.IsFileSystem())
-            .Select(t => (WithoutRoot(root, t.Target.Location), (IReadOnlyList<Core.Versions.MatchPattern>)t.Definition.Target.Patterns))
-            .ToList();
-        InstallDbCleanup.Run(root, context.Component, owners, context.Logger);
-    }
-
-    public static Task RunForContextlessAsync(CliInvocation cli)
-    {
-        InstallDbCleanup.Run(cli.Options.Root, cli.Options.Component, [], cli.Logger);
-        return Task.CompletedTask;
-    }
-
-    private static string WithoutRoot(string root, string path) => root == "/" ? path : "/" + Path.GetRelativePath(root, path);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Planning;
 
 namespace SysUpdate.Cli.Commands.Features;
@@ -9,8 +10,6 @@ namespace SysUpdate.Cli.Commands.Features;
 /// writes the <c>50-systemd-sysupdate-enabled.conf</c> drop-in below /etc.</summary>
 internal static class EnableFeatureCommand
 {
-    public const string DropInName = "50-systemd-sysupdate-enabled.conf";
-
     public static Command Create(CliApp app, bool enable)
     {
         string verb = enable ? "enable-feature" : "disable-feature";
@@ -48,19 +47,19 @@ internal static class EnableFeatureCommand
         }
         foreach (var c in contexts)
         {
-            using var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.None, c.Logger, cancellationToken).ConfigureAwait(false);
-            failures.AddRange(Apply(c, context, verb, enable, names));
+            using var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.LockTargets, c.Logger, cancellationToken).ConfigureAwait(false);
+            failures.AddRange(await ApplyAsync(c, context, verb, enable, names, cancellationToken).ConfigureAwait(false));
         }
         if (failures.Count > 0)
         {
             foreach (var f in failures.SkipLast(1))
                 cli.Error.WriteLine(f);
-            throw CliInvocation.Fail(failures[^1], "ENOENT");
+            throw CliInvocation.Fail(failures[^1], Errno.ENOENT);
         }
         return 0;
     }
 
-    private static List<string> Apply(CliInvocation cli, UpdateContext context, string verb, bool enable, string[] names)
+    private static async Task<List<string>> ApplyAsync(CliInvocation cli, UpdateContext context, string verb, bool enable, string[] names, CancellationToken cancellationToken)
     {
         var features = context.Definitions.Features;
         var selected = cli.FeatureSelect switch
@@ -70,7 +69,6 @@ internal static class EnableFeatureCommand
             _ => names.ToList(),
         };
         string component = context.Component ?? "<default>";
-        string dropInRoot = Path.Combine(cli.Options.Root, "etc", context.Component is null ? "sysupdate.d" : $"sysupdate.{context.Component}.d");
         var failures = new List<string>();
         foreach (var name in selected)
         {
@@ -79,12 +77,7 @@ internal static class EnableFeatureCommand
                 failures.Add($"Optional feature not found in component '{component}': {name}");
                 continue;
             }
-            string dir = Path.Combine(dropInRoot, name + ".feature.d");
-            Directory.CreateDirectory(dir);
-            string path = Path.Combine(dir, DropInName);
-            string temporary = path + ".tmp";
-            File.WriteAllText(temporary, $"# Generated via 'systemd-sysupdate {verb}'\n\n[Feature]\nEnabled={(enable ? "yes" : "no")}\n");
-            File.Move(temporary, path, overwrite: true);
+            await FeatureDropIn.SetAsync(context.Definitions, name, enable, $"'systemd-sysupdate {verb}'", cancellationToken).ConfigureAwait(false);
             SysUpdateLog.Info(cli.Logger, $"Feature '{name}' {(enable ? "enabled" : "disabled")}.");
         }
         return failures;

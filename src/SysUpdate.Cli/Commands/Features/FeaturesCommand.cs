@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SysUpdate.Cli.Output;
+using SysUpdate.Core;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Planning;
 
@@ -27,7 +28,7 @@ internal static class FeaturesCommand
         if (featureId is not null)
         {
             var feature = definitions.FindFeature(featureId)
-                ?? throw CliInvocation.Fail($"Optional feature not found: {featureId}", "ENOENT");
+                ?? throw CliInvocation.Fail($"Optional feature not found: {featureId}", Errno.ENOENT);
             var transfers = TransfersOf(definitions, feature.Id);
             bool suggested = SuggestConditions.Evaluate(feature.Suggest, feature.SuggestConditions, context.Host);
             if (cli.Json != JsonMode.Off)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SysUpdate.Cli.Output;
+using SysUpdate.Core;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Planning;
@@ -57,7 +58,7 @@ internal static class ListCommand
 
     private static int ShowVersion(CliInvocation cli, UpdateContext context, string version)
     {
-        var set = context.Plan.Find(version) ?? throw CliInvocation.Fail($"Update '{version}' not found.", "ENOENT");
+        var set = context.Plan.Find(version) ?? throw new VersionNotFoundException(version);
         var flags = set.Flags;
         var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
             .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();

@@ -32,9 +32,9 @@ internal static class PendingCommand
             cli.Logger, cancellationToken).ConfigureAwait(false);
         context.PlanInstalledOnly();
         var newest = context.Plan.NewestInstalled
-            ?? throw CliInvocation.Fail("Couldn't find any suitable installed versions.", "ENODATA");
+            ?? throw CliInvocation.Fail("Couldn't find any suitable installed versions.", Errno.ENODATA);
         string booted = context.Host.OsRelease("IMAGE_VERSION")
-            ?? throw CliInvocation.Fail("/etc/os-release lacks IMAGE_VERSION= field.", "ENODATA");
+            ?? throw CliInvocation.Fail("/etc/os-release lacks IMAGE_VERSION= field.", Errno.ENODATA);
 
         int cmp = VersionComparer.Compare(newest.Version, booted);
         if (cmp > 0)

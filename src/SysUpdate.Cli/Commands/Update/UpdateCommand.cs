@@ -2,6 +2,7 @@ using System.CommandLine;
 using SysUpdate.Cli.Notify;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Operations;
 using SysUpdate.Core.Planning;
 using SysUpdate.Core.Versions;
 
@@ -43,7 +44,7 @@ internal static class UpdateCommand
     {
         cli.RequireNoFeatureSelection(verb);
         if (cli.ComponentSelect == SelectMode.Suggested)
-            throw CliInvocation.Fail($"--component-suggested currently not supported for '{verb}'.", "EOPNOTSUPP");
+            throw CliInvocation.Fail($"--component-suggested currently not supported for '{verb}'.", Errno.EOPNOTSUPP);
         if (cli.Options.InstancesMax is < 2)
             throw CliInvocation.Fail("The --instances-max= argument must be >= 2 while updating");
 
@@ -51,34 +52,26 @@ internal static class UpdateCommand
         if (cli.Options.Reboot)
         {
             booted = new HostIdentity(cli.Options.Root).OsRelease("IMAGE_VERSION")
-                ?? throw CliInvocation.Fail("/etc/os-release lacks IMAGE_VERSION field.", "ENODATA");
+                ?? throw CliInvocation.Fail("/etc/os-release lacks IMAGE_VERSION field.", Errno.ENODATA);
         }
 
         if (cli.ComponentSelect != SelectMode.All)
             return await UpdateOneAsync(cli, version, booted, actions, cancellationToken).ConfigureAwait(false);
 
+        // The default installation, then every component. Exactly two outcomes are skipped: nothing
+        // defined there, and a disabled component. Every other failure is reported and fails the run.
         var errors = new List<SysUpdateException>();
-        try
-        {
-            await UpdateOneAsync(cli, version, booted, actions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT")
-        {
-            // A missing default installation is fine when updating all components.
-        }
-        catch (SysUpdateException ex)
-        {
-            errors.Add(ex);
-        }
-        foreach (var component in DefinitionLoader.EnumerateComponents(cli.Options.Root))
+        foreach (string? component in DefinitionLoader.EnumerateComponents(cli.Options.Root).Prepend(null))
         {
             try
             {
                 await UpdateOneAsync(cli.WithComponent(component), version, booted, actions, cancellationToken).ConfigureAwait(false);
             }
-            catch (SysUpdateException ex) when (ex.ErrnoName == "EHOSTDOWN")
+            catch (NoDefinitionsException)
             {
-                // Disabled components are skipped silently under --component-all.
+            }
+            catch (ComponentDisabledException)
+            {
             }
             catch (SysUpdateException ex)
             {
@@ -88,7 +81,7 @@ internal static class UpdateCommand
         if (errors.Count > 0)
         {
             foreach (var e in errors.SkipLast(1))
-                cli.Error.WriteLine(e.Message);
+                await cli.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             throw errors[^1];
         }
         return 0;
@@ -99,14 +92,12 @@ internal static class UpdateCommand
         UpdateContext context;
         try
         {
-            context = await UpdateContext.LoadOnlineAsync(cli.Options,
-                LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers | LoadRequirements.EnabledComponent,
-                cli.Logger, cancellationToken).ConfigureAwait(false);
+            context = await UpdateContext.LoadOnlineAsync(cli.Options, ChangeRunner.Requirements, cli.Logger, cancellationToken).ConfigureAwait(false);
         }
-        catch (SysUpdateException ex) when (ex.ErrnoName == "ENOENT" && cli.Options.Cleanup == true)
+        catch (NoDefinitionsException noDefinitions) when (cli.Options.Cleanup == true)
         {
-            // No transfers at all: still clean up what earlier definitions installed.
-            await CleanupCommand.RunForContextlessAsync(cli).ConfigureAwait(false);
+            // The directories were read and define nothing: what earlier definitions installed is orphaned.
+            await OrphanCleanup.RunWithoutDefinitionsAsync(cli.Options, noDefinitions, cli.Logger, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -114,18 +105,19 @@ internal static class UpdateCommand
         using var notify = new SdNotify(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
         var display = new ProgressDisplay(notify, cli.Error, interactive: !Console.IsErrorRedirected && cli.Json == Output.JsonMode.Off,
             showPlainLines: cli.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
-        var operations = new UpdateOperations(context, display);
 
-        var staged = actions.HasFlag(Actions.Acquire)
-            ? await operations.AcquireAsync(version, cancellationToken).ConfigureAwait(false)
-            : await operations.ProcessPendingAsync(version, cancellationToken).ConfigureAwait(false);
-
-        UpdateOperations.Installed? installed = null;
-        if (actions.HasFlag(Actions.Install) && staged is not null)
+        var operation = actions switch
         {
-            installed = await operations.InstallAsync(staged, cancellationToken).ConfigureAwait(false);
+            Actions.Acquire => ChangeOperation.Acquire,
+            Actions.Install => ChangeOperation.Install,
+            _ => ChangeOperation.Update,
+        };
+        var outcome = await ChangeRunner.RunAsync(context, operation, version, display, cancellationToken).ConfigureAwait(false);
+        var installed = outcome.Installed;
+        if (installed is not null)
+        {
             if (!cli.Options.RootIsExplicit)
-                await CompletedUpdateNotifier.NotifyAsync(context, installed, cli.Logger, cancellationToken).ConfigureAwait(false);
+                await CompletedUpdateNotifier.NotifyAsync(context, installed, cli.Logger, CancellationToken.None).ConfigureAwait(false);
         }
         else if (actions.HasFlag(Actions.Install) && Environment.GetEnvironmentVariable("SYSTEMD_SYSUPDATE_FORCE_NOTIFY") is { } force
             && ConfigValues.TryParseBoolean(force, out bool forced) && forced)
@@ -134,7 +126,7 @@ internal static class UpdateCommand
         }
 
         if (cli.Options.Cleanup == true)
-            CleanupCommand.RunForContext(context);
+            await OrphanCleanup.RunAsync(context, cancellationToken).ConfigureAwait(false);
 
         if (installed is not null && cli.Options.Reboot && booted is not null)
         {

@@ -21,7 +21,7 @@ internal static class VacuumCommand
         cli.RequireNoComponentSelection("vacuum");
         if (cli.Options.InstancesMax is < 1)
             throw CliInvocation.Fail("The --instances-max= argument must be >= 1 while vacuuming");
-        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers, cli.Logger, cancellationToken).ConfigureAwait(false);
+        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, cli.Logger, cancellationToken).ConfigureAwait(false);
         var result = await Core.Planning.Vacuum.RunAsync(context, 0, null, cancellationToken).ConfigureAwait(false);
         if (cli.Json == JsonMode.Off)
         {
