@@ -95,7 +95,7 @@ internal sealed partial class SignatureVerifier
             }
             await File.WriteAllBytesAsync(signatureFile, signature.ToArray(), cancellationToken).ConfigureAwait(false);
 
-            (int exitCode, string errors) = await RunGpgAsync(home, keyringCopy, signatureFile, manifest, cancellationToken).ConfigureAwait(false);
+            (int exitCode, string errors) = await RunGpgAsync(home, keyringCopy, signatureFile, manifest, manifestUrl, cancellationToken).ConfigureAwait(false);
             if (exitCode != 0)
             {
                 throw new SysUpdateException(
@@ -120,9 +120,9 @@ internal sealed partial class SignatureVerifier
     }
 
     private async Task<(int ExitCode, string Errors)> RunGpgAsync(
-        string home, string keyring, string signatureFile, ReadOnlyMemory<byte> manifest, CancellationToken cancellationToken)
+        string home, string keyring, string signatureFile, ReadOnlyMemory<byte> manifest, string manifestUrl, CancellationToken cancellationToken)
     {
-        using Process process = StartGpg(home, keyring, signatureFile);
+        using Process process = StartGpg(home, keyring, signatureFile, manifestUrl);
         using CancellationTokenRegistration registration = cancellationToken.Register(static state =>
         {
             var p = (Process)state!;
@@ -155,7 +155,7 @@ internal sealed partial class SignatureVerifier
         return (process.ExitCode, errors);
     }
 
-    private Process StartGpg(string home, string keyring, string signatureFile)
+    private Process StartGpg(string home, string keyring, string signatureFile, string manifestUrl)
     {
         Win32Exception? lastError = null;
         foreach (string command in _gpgCommands)
@@ -185,7 +185,7 @@ internal sealed partial class SignatureVerifier
             }
         }
         throw new SysUpdateException(
-            $"Cannot verify signatures: none of {string.Join(", ", _gpgCommands)} could be started ({lastError?.Message}); install the package gpg")
+            $"{manifestUrl}: Cannot verify the signature: none of {string.Join(", ", _gpgCommands)} could be started ({lastError?.Message}); install the package gpg")
         { ErrnoName = "ENOENT" };
     }
 

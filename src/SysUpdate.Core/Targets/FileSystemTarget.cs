@@ -214,7 +214,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException ex) when (resumable && reader.Format == CompressionFormat.None
-                                             && ex.Error is TransportError.Truncated or TransportError.Timeout or TransportError.Network)
+                                             && ex.Error is TransportError.Truncated or TransportError.Timeout or TransportError.TooSlow or TransportError.Network)
         {
             handle.Dispose();
             new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator).SaveFrom(partial, finalPath);
