@@ -1,7 +1,7 @@
 namespace SysUpdate.Core;
 
-/// <summary>The one errno table: the spelling of each <see cref="Errno"/> (for Varlink and messages)
-/// and, for code that still names an errno by text, the way back.</summary>
+/// <summary>The one errno table: the spelling of each <see cref="Errno"/> (for Varlink and messages),
+/// and the value of a raw number from a failed system call.</summary>
 public static class ErrnoNames
 {
     public static string ToName(this Errno errno) => errno switch
@@ -17,15 +17,19 @@ public static class ErrnoNames
         Errno.EBUSY => "EBUSY",
         Errno.EEXIST => "EEXIST",
         Errno.ENODEV => "ENODEV",
+        Errno.ENOTDIR => "ENOTDIR",
         Errno.EISDIR => "EISDIR",
         Errno.EINVAL => "EINVAL",
         Errno.EFBIG => "EFBIG",
         Errno.ENOSPC => "ENOSPC",
         Errno.EROFS => "EROFS",
         Errno.ERANGE => "ERANGE",
+        Errno.ENAMETOOLONG => "ENAMETOOLONG",
+        Errno.ELOOP => "ELOOP",
         Errno.ENODATA => "ENODATA",
         Errno.ETIME => "ETIME",
         Errno.EPROTO => "EPROTO",
+        Errno.EBADFD => "EBADFD",
         Errno.EBADMSG => "EBADMSG",
         Errno.EOPNOTSUPP => "EOPNOTSUPP",
         Errno.ETIMEDOUT => "ETIMEDOUT",
@@ -40,17 +44,6 @@ public static class ErrnoNames
         Errno.EHWPOISON => "EHWPOISON",
         _ => "EIO",
     };
-
-    /// <summary>The value named <paramref name="name"/>; EIO for a name this table does not know.</summary>
-    public static Errno Parse(string? name)
-    {
-        foreach (Errno value in Enum.GetValues<Errno>())
-        {
-            if (value.ToName() == name)
-                return value;
-        }
-        return Errno.EIO;
-    }
 
     /// <summary>The errno of a raw number from a failed system call; EIO when the table lacks it.</summary>
     public static Errno FromNumber(int number) => Enum.IsDefined((Errno)number) ? (Errno)number : Errno.EIO;

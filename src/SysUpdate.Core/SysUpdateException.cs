@@ -15,14 +15,4 @@ public class SysUpdateException : Exception
 
     /// <summary>The errno systemd would report for this failure (EIO unless set).</summary>
     public Errno Errno { get; init; } = Errno.EIO;
-
-    /// <summary>
-    /// The errno by name, for code written before <see cref="Errno"/> existed (<c>ErrnoName = "ENOSPC"</c>);
-    /// it sets <see cref="Errno"/>. Never decide anything on it: catch a type instead.
-    /// </summary>
-    public string? ErrnoName
-    {
-        get => Errno.ToName();
-        init => Errno = ErrnoNames.Parse(value);
-    }
 }

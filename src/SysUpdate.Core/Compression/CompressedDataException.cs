@@ -7,7 +7,7 @@ internal sealed class CompressedDataException : SysUpdateException
         : base($"{FormatName(format)}: {what}")
     {
         Format = format;
-        ErrnoName = "EBADMSG";
+        Errno = Errno.EBADMSG;
     }
 
     public CompressionFormat Format { get; }

@@ -17,7 +17,7 @@ internal static class NativeCodecLibrary
         throw new SysUpdateException(
             $"Cannot decode {formatName} data: shared library {soname} is not available, install the package {debianPackage}.")
         {
-            ErrnoName = "EOPNOTSUPP",
+            Errno = Errno.EOPNOTSUPP,
         };
     }
 }

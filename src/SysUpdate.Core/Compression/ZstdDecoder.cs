@@ -18,7 +18,7 @@ internal sealed class ZstdDecoder : IStreamDecoder
         {
             _stream = ZSTD_createDStream();
             if (_stream == 0)
-                throw new SysUpdateException("zstd: failed to allocate a decompression stream") { ErrnoName = "ENOMEM" };
+                throw new SysUpdateException("zstd: failed to allocate a decompression stream") { Errno = Errno.ENOMEM };
             nuint rc = ZSTD_initDStream(_stream);
             if (ZSTD_isError(rc) != 0)
                 throw new SysUpdateException($"zstd: failed to initialise a decompression stream: {ErrorName(rc)}");

@@ -8,7 +8,7 @@ internal sealed class ConfigSyntaxException : SysUpdateException
         : base(value is null ? $"{location}: {what}" : $"{location}: {what}: '{value}'")
     {
         Location = location;
-        ErrnoName = "EINVAL";
+        Errno = Errno.EINVAL;
     }
 
     public SourceLocation Location { get; }

@@ -58,7 +58,7 @@ internal sealed class ResourcePathResolver
         }
         throw new SysUpdateException(
             $"{transfer.DefinitionPath}: no EFI System Partition found below {_root} (looked for /efi, /boot, /boot/efi); mount it or set SYSTEMD_ESP_PATH")
-        { ErrnoName = "ENOKEY" };
+        { Errno = Errno.ENOKEY };
     }
 
     /// <returns>XBOOTLDR as seen inside the root.</returns>
@@ -70,6 +70,6 @@ internal sealed class ResourcePathResolver
             return null;
         throw new SysUpdateException(
             $"{transfer.DefinitionPath}: no XBOOTLDR partition found; mount it or set SYSTEMD_XBOOTLDR_PATH")
-        { ErrnoName = "ENOKEY" };
+        { Errno = Errno.ENOKEY };
     }
 }

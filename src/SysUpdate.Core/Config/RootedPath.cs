@@ -38,7 +38,7 @@ internal static class RootedPath
                 continue;
             }
             if (++followed > MaxSymlinks)
-                throw new SysUpdateException($"{host}: too many levels of symbolic links while resolving '{path}' below {root}") { ErrnoName = "ELOOP" };
+                throw new SysUpdateException($"{host}: too many levels of symbolic links while resolving '{path}' below {root}") { Errno = Errno.ELOOP };
             if (target.StartsWith('/'))
                 resolved.Clear();
             foreach (var component in target.Split('/').Reverse())

@@ -56,24 +56,4 @@ internal static class DiskInterop
 
     [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static extern int IoctlNoArg(SafeFileHandle fd, nuint request, nint zero);
-
-    /// <summary>The errno names systemd prints for the failures a disk open can meet.</summary>
-    public static string? ErrnoName(int errno) => errno switch
-    {
-        1 => "EPERM",
-        2 => "ENOENT",
-        5 => "EIO",
-        6 => "ENXIO",
-        11 => "EAGAIN",
-        13 => "EACCES",
-        16 => "EBUSY",
-        19 => "ENODEV",
-        20 => "ENOTDIR",
-        21 => "EISDIR",
-        27 => "EFBIG",
-        28 => "ENOSPC",
-        30 => "EROFS",
-        40 => "ELOOP",
-        _ => null,
-    };
 }

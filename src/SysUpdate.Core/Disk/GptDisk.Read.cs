@@ -20,7 +20,7 @@ internal sealed partial class GptDisk
                 int errno = Marshal.GetLastPInvokeError();
                 throw new SysUpdateException($"{path}: failed to query the logical sector size: {Marshal.GetPInvokeErrorMessage(errno)}.")
                 {
-                    ErrnoName = DiskInterop.ErrnoName(errno),
+                    Errno = ErrnoNames.FromNumber(errno),
                 };
             }
 
@@ -63,7 +63,7 @@ internal sealed partial class GptDisk
     }
 
     private static GptFormatException NoGptLabel(string path) =>
-        new($"{path}: no GPT disk label.") { ErrnoName = "EHWPOISON" };
+        new($"{path}: no GPT disk label.") { Errno = Errno.EHWPOISON };
 
     private void CheckProtectiveMbr()
     {
@@ -140,7 +140,7 @@ internal sealed partial class GptDisk
 
         throw new GptFormatException($"{Path}: corrupt GPT: primary: {primaryProblem}; backup at LBA {backupLba}: {backupProblem}.")
         {
-            ErrnoName = "EBADMSG",
+            Errno = Errno.EBADMSG,
         };
     }
 

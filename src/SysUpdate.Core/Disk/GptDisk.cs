@@ -48,7 +48,7 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
         if (writable && IsBlockDevice && IsReadOnlyDevice(handle))
         {
             // Linux lets a read-only block device be opened for writing and refuses only the writes (EPERM).
-            throw new SysUpdateException($"{path}: the block device is read-only; refusing to write to it.") { ErrnoName = "EROFS" };
+            throw new SysUpdateException($"{path}: the block device is read-only; refusing to write to it.") { Errno = Errno.EROFS };
         }
 
         CheckProtectiveMbr();
@@ -223,7 +223,7 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
             {
                 throw new SysUpdateException($"Failed to lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.")
                 {
-                    ErrnoName = DiskInterop.ErrnoName(errno),
+                    Errno = ErrnoNames.FromNumber(errno),
                 };
             }
 
@@ -232,7 +232,7 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
                 throw new SysUpdateException(
                     $"{path}: device busy: another process holds a lock on it (waited {timeout.TotalSeconds:0.#} s); try again later.")
                 {
-                    ErrnoName = "EBUSY",
+                    Errno = Errno.EBUSY,
                 };
             }
 

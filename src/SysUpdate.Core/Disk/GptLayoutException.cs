@@ -9,7 +9,7 @@ internal sealed class GptLayoutException : SysUpdateException
     {
         Disk = disk;
         Problems = problems;
-        ErrnoName = "EUCLEAN";
+        Errno = Errno.EUCLEAN;
     }
 
     public string Disk { get; }

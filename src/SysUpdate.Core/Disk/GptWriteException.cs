@@ -9,7 +9,7 @@ internal sealed class GptWriteException : SysUpdateException
         : base($"{disk}: writing the partition table failed: {inner.Message.ReplaceLineEndings(" ").TrimEnd('.', ' ')}", inner)
     {
         Disk = disk;
-        ErrnoName = inner is UnauthorizedAccessException ? "EACCES" : DiskInterop.ErrnoName(inner.HResult) ?? "EIO";
+        Errno = inner is UnauthorizedAccessException ? Errno.EACCES : ErrnoNames.FromNumber(inner.HResult);
     }
 
     public string Disk { get; }

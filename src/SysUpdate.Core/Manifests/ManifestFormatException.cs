@@ -3,12 +3,12 @@ namespace SysUpdate.Core.Manifests;
 /// <summary>A SHA256SUMS manifest breaks the strict line grammar; the message is "{source}:{line}: {what}".</summary>
 internal sealed class ManifestFormatException : SysUpdateException
 {
-    public ManifestFormatException(string manifestSource, int line, string what, string errnoName = "EINVAL")
+    public ManifestFormatException(string manifestSource, int line, string what, Errno errno = Errno.EINVAL)
         : base($"{manifestSource}:{line}: {what}")
     {
         ManifestSource = manifestSource;
         Line = line;
-        ErrnoName = errnoName;
+        Errno = errno;
     }
 
     /// <summary>URL or path of the manifest.</summary>

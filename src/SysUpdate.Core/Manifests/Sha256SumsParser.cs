@@ -43,7 +43,7 @@ internal static partial class Sha256SumsParser
             if (rest.Length < MinimumLineLength)
                 throw new ManifestFormatException(source, line, "Corrupt manifest, line too short, refusing");
             if (rest[0] == (byte)'\\')
-                throw new ManifestFormatException(source, line, "File names with escapes not supported in manifest, refusing", "EOPNOTSUPP");
+                throw new ManifestFormatException(source, line, "File names with escapes not supported in manifest, refusing", Errno.EOPNOTSUPP);
 
             ReadOnlySpan<byte> digest = rest[..DigestHexLength];
             if (digest.IndexOfAnyExcept(HexDigits) >= 0)

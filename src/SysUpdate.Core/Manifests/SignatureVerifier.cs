@@ -73,9 +73,9 @@ internal sealed partial class SignatureVerifier
         string keyring = ResolveKeyring() ?? throw new SysUpdateException(
             $"{manifestUrl}: Cannot verify signature: no OpenPGP keyring found (looked for {string.Join(", ", DefaultKeyrings.Select(k => _root is null ? k : Path.Join(_root, k)))}); " +
             $"install the vendor keyring, set {KeyringEnvironmentVariable}=, or disable verification with --verify=no")
-        { ErrnoName = "ENOKEY" };
+        { Errno = Errno.ENOKEY };
         if (signature.IsEmpty)
-            throw new SysUpdateException($"{manifestUrl}: Signature is empty, cannot verify") { ErrnoName = "EBADMSG" };
+            throw new SysUpdateException($"{manifestUrl}: Signature is empty, cannot verify") { Errno = Errno.EBADMSG };
 
         DirectoryInfo temp = Directory.CreateTempSubdirectory("sysupdate-gpg-");
         try
@@ -91,7 +91,7 @@ internal sealed partial class SignatureVerifier
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new SysUpdateException($"{manifestUrl}: Cannot read OpenPGP keyring {keyring}: {e.Message}", e) { ErrnoName = "ENOKEY" };
+                throw new SysUpdateException($"{manifestUrl}: Cannot read OpenPGP keyring {keyring}: {e.Message}", e) { Errno = Errno.ENOKEY };
             }
             await File.WriteAllBytesAsync(signatureFile, signature.ToArray(), cancellationToken).ConfigureAwait(false);
 
@@ -101,7 +101,7 @@ internal sealed partial class SignatureVerifier
                 throw new SysUpdateException(
                     $"{manifestUrl}: Signature verification failed ({Summarize(errors)}) with keyring {keyring}; " +
                     "make sure the manifest is signed by a key in this keyring, or the download is not tampered with")
-                { ErrnoName = "EBADMSG" };
+                { Errno = Errno.EBADMSG };
             }
             if (_logger is not null)
                 LogVerified(_logger, manifestUrl, keyring);
@@ -186,7 +186,7 @@ internal sealed partial class SignatureVerifier
         }
         throw new SysUpdateException(
             $"{manifestUrl}: Cannot verify the signature: none of {string.Join(", ", _gpgCommands)} could be started ({lastError?.Message}); install the package gpg")
-        { ErrnoName = "ENOENT" };
+        { Errno = Errno.ENOENT };
     }
 
     /// <summary>One line out of gpg's diagnostics: the line that says why, else the last one.</summary>

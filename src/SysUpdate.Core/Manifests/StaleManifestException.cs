@@ -9,7 +9,7 @@ internal sealed class StaleManifestException : SysUpdateException
                "set SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS=0 to accept it anyway")
     {
         BestBefore = bestBefore;
-        ErrnoName = "ESTALE";
+        Errno = Errno.ESTALE;
     }
 
     public DateOnly BestBefore { get; }

@@ -10,7 +10,7 @@ internal sealed class UnexpectedFileKindException : SysUpdateException
         Path = path;
         Found = found;
         Expected = expected;
-        ErrnoName = found == FileKind.Directory ? "EISDIR" : "EBADFD";
+        Errno = found == FileKind.Directory ? Errno.EISDIR : Errno.EBADFD;
     }
 
     public string Path { get; }

@@ -64,7 +64,7 @@ internal static class BoundedWriter
                     break;
                 if (maxBytes is { } max && written + n > max)
                     throw new SysUpdateException($"{destination}: payload is larger than the {max} bytes available there, refusing to write past its end")
-                    { ErrnoName = "EFBIG" };
+                    { Errno = Errno.EFBIG };
                 if (pendingWrite is not null)
                     await pendingWrite.ConfigureAwait(false);
                 digest?.Append(buffer.Span[..n]);

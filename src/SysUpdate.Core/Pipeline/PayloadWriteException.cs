@@ -10,7 +10,7 @@ internal sealed class PayloadWriteException : SysUpdateException
     {
         Destination = destination;
         Offset = offset;
-        ErrnoName = inner is UnauthorizedAccessException ? "EACCES" : Disk.DiskInterop.ErrnoName(inner.HResult) ?? "EIO";
+        Errno = inner is UnauthorizedAccessException ? Errno.EACCES : ErrnoNames.FromNumber(inner.HResult);
     }
 
     /// <summary>True for the exceptions a failed write raises (and this type wraps).</summary>

@@ -9,7 +9,7 @@ internal sealed class ReadbackMismatchException : SysUpdateException
         Range = range;
         Start = start;
         End = end;
-        ErrnoName = "EIO";
+        Errno = Errno.EIO;
     }
 
     public WrittenRange Range { get; }

@@ -80,6 +80,6 @@ internal sealed class ManifestLoader(TransportClient transport, SignatureVerifie
         }
         throw new SysUpdateException(
             $"{TransportException.Display(manifestUrl)}: no detached signature (SHA256SUMS.gpg or SHA256SUMS.asc) found next to the manifest, refusing; publish one or use --verify=no")
-        { ErrnoName = "EPROTO" };
+        { Errno = Errno.EPROTO };
     }
 }

@@ -31,7 +31,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
                 continue;
             if (metadata.Sha256 is { } fromName && !string.Equals(fromName, entry.Sha256Hex, StringComparison.OrdinalIgnoreCase))
                 throw new SysUpdateException($"{Location}/SHA256SUMS:{entry.Line}: '{entry.Name}' carries SHA-256 {fromName} in its name but the manifest says {entry.Sha256Hex}, refusing")
-                { ErrnoName = "EINVAL" };
+                { Errno = Errno.EINVAL };
             found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex }));
         }
         return InstanceOrder.NewestFirst(found);
@@ -40,7 +40,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
     public async Task<PublishedPayload> OpenAsync(Instance instance, long offset, string? validator, CancellationToken cancellationToken = default)
     {
         if (instance.Metadata.Sha256 is null)
-            throw new SysUpdateException($"SHA256 checksum not known for download '{instance.Path}', refusing.") { ErrnoName = "EINVAL" };
+            throw new SysUpdateException($"SHA256 checksum not known for download '{instance.Path}', refusing.") { Errno = Errno.EINVAL };
         var download = await transport.OpenDownloadAsync(new Uri(instance.Path), offset, validator, cancellationToken).ConfigureAwait(false);
         return new PublishedPayload(download, download.Offset, download.TotalLength, download.Validator);
     }

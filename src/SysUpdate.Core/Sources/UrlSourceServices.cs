@@ -73,7 +73,7 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
         return double.TryParse(text, styles, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
             ? value
             : throw new SysUpdateException(string.Create(CultureInfo.InvariantCulture,
-                $"{variable}={text}: expected {(integer ? "an integer" : "a number")} from {min} to {max}")) { ErrnoName = "EINVAL" };
+                $"{variable}={text}: expected {(integer ? "an integer" : "a number")} from {min} to {max}")) { Errno = Errno.EINVAL };
     }
 
     private string? CacheDirectory()

@@ -26,7 +26,7 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
             string name = Path.GetFileName(target?.FullName ?? string.Empty);
             string devFile = Path.Combine(sysRoot, "class", "block", name, "dev");
             if (name.Length == 0 || !File.Exists(devFile))
-                throw new SysUpdateException($"Path=auto: {volatileRoot} is not linked to a block device; set Path= to the disk.") { ErrnoName = "ENOTBLK" };
+                throw new SysUpdateException($"Path=auto: {volatileRoot} is not linked to a block device; set Path= to the disk.") { Errno = Errno.ENOTBLK };
             return WholeDisk(File.ReadAllText(devFile).Trim(), "Path=auto", volatileRoot);
         }
         return FindDiskBacking("/usr", "Path=auto");
@@ -43,11 +43,11 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
             full = Path.TrimEndingDirectorySeparator(resolved.FullName);
 
         var mount = FindMount(full)
-            ?? throw new SysUpdateException($"{what}: no mount found for {full} in {Path.Combine(procRoot, "self", "mountinfo")}; set Path= to the disk.") { ErrnoName = "ENODEV" };
+            ?? throw new SysUpdateException($"{what}: no mount found for {full} in {Path.Combine(procRoot, "self", "mountinfo")}; set Path= to the disk.") { Errno = Errno.ENODEV };
         if (mount.DeviceNumber.StartsWith("0:", StringComparison.Ordinal))
             throw new SysUpdateException(
                 $"{what}: {full} is not on a block device ({mount.FileSystemType} '{mount.Source}' mounted on {mount.MountPoint}); set Path= to the disk.")
-            { ErrnoName = "ENOTBLK" };
+            { Errno = Errno.ENOTBLK };
         return WholeDisk(mount.DeviceNumber, what, full);
     }
 
@@ -66,7 +66,7 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
     {
         string devLink = Path.Combine(sysRoot, "dev", "block", deviceNumber);
         if (!Directory.Exists(devLink))
-            throw new SysUpdateException($"{what}: {origin} is on device {deviceNumber}, which is not a block device; set Path= to the disk.") { ErrnoName = "ENOTBLK" };
+            throw new SysUpdateException($"{what}: {origin} is on device {deviceNumber}, which is not a block device; set Path= to the disk.") { Errno = Errno.ENOTBLK };
 
         // sysfs links are relative to where they physically live, so resolve before descending.
         string sysDevice = RealPath(devLink);
@@ -82,13 +82,13 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
             if (!File.Exists(Path.Combine(device, "partition")))
                 throw new SysUpdateException(
                     $"{what}: the file system of {origin} is on /dev/{DeviceName(device)}, which is not a partition; cannot determine the disk holding the partition slots. Set Path= to the disk.")
-                { ErrnoName = "EINVAL" };
+                { Errno = Errno.EINVAL };
             disks.Add(Path.GetDirectoryName(device)!);
         }
         if (disks.Count != 1)
             throw new SysUpdateException(
                 $"{what}: the file system of {origin} spans partitions of several disks ({string.Join(", ", disks.Select(d => "/dev/" + DeviceName(d)))}); set Path= to the disk.")
-            { ErrnoName = "EINVAL" };
+            { Errno = Errno.EINVAL };
         return "/dev/" + DeviceName(disks.First());
     }
 

@@ -82,7 +82,7 @@ internal static class CurrentSymlink
                            ?? throw new SysUpdateException($"{targetDirectory}: target directory is not below the root {root}"), configured);
         string linkPath = RootedPath.ResolveParent(root, inRoot);
         if (RootedPath.InRoot(root, linkPath) is null)
-            throw new SysUpdateException($"CurrentSymlink={configured} resolves to '{linkPath}', outside the root {root}, refusing") { ErrnoName = "EPERM" };
+            throw new SysUpdateException($"CurrentSymlink={configured} resolves to '{linkPath}', outside the root {root}, refusing") { Errno = Errno.EPERM };
         return linkPath;
     }
 

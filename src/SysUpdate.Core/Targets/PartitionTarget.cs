@@ -101,13 +101,13 @@ internal sealed class PartitionTarget : ITargetResource
         if (transfer.Target.PathAuto)
         {
             if (underRoot)
-                throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { ErrnoName = "EPERM" };
+                throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { Errno = Errno.EPERM };
             return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback);
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
-            throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { ErrnoName = "EPERM" };
+            throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { Errno = Errno.EPERM };
         return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback);
     }
 
@@ -291,7 +291,7 @@ internal sealed class PartitionTarget : ITargetResource
         string label = _transfer.Target.Patterns[0].Format(metadata);
         if (!GptPartition.IsValidName(label) || label == EmptyLabel)
             throw new SysUpdateException($"{_transfer.DefinitionPath}: Formatted pattern is not suitable as GPT partition label on {Location}, refusing: {label}")
-            { ErrnoName = "EINVAL" };
+            { Errno = Errno.EINVAL };
         return label;
     }
 
@@ -320,7 +320,7 @@ internal sealed class PartitionTarget : ITargetResource
             var free = disk.Partitions.Where(p => p.Type == _type && p.Name == EmptyLabel).Select(p => $"{p.Number}: {p.SizeBytes} bytes").ToList();
             throw new SysUpdateException(
                 $"{Location}: No available partition of a suitable size found ({need}; free slots of type {GptPartitionTypes.ToConfigString(_type)}: {(free.Count == 0 ? "none" : string.Join(", ", free))}).")
-            { ErrnoName = "ENOSPC" };
+            { Errno = Errno.ENOSPC };
         }
 
         CrashPoints.Hit(CrashPoints.BeforeMarkPartial);
@@ -339,7 +339,7 @@ internal sealed class PartitionTarget : ITargetResource
             string found = current is null ? "no partition" : $"type {current.Type}, label '{current.Name}'";
             throw new SysUpdateException(
                 $"{SlotName(slot)}: partition {slot.Number} changed underneath us (expected type {expectedType}, label '{expectedLabel}'; found {found}), refusing.")
-            { ErrnoName = "ESTALE" };
+            { Errno = Errno.ESTALE };
         }
         return ToSlot(disk.UpdatePartition(slot.Number, change, step));
     }

@@ -7,14 +7,14 @@ internal sealed class TarArchiveException : SysUpdateException
         : base(message, innerException)
     {
         Error = error;
-        ErrnoName = error switch
+        Errno = error switch
         {
-            TarArchiveError.TooLarge => "EFBIG",
-            TarArchiveError.NameTooLong => "ENAMETOOLONG",
-            TarArchiveError.Conflict => "EEXIST",
-            TarArchiveError.Unsafe => "EPERM",
-            TarArchiveError.Unsupported => "EOPNOTSUPP",
-            _ => "EBADMSG",
+            TarArchiveError.TooLarge => Errno.EFBIG,
+            TarArchiveError.NameTooLong => Errno.ENAMETOOLONG,
+            TarArchiveError.Conflict => Errno.EEXIST,
+            TarArchiveError.Unsafe => Errno.EPERM,
+            TarArchiveError.Unsupported => Errno.EOPNOTSUPP,
+            _ => Errno.EBADMSG,
         };
     }
 

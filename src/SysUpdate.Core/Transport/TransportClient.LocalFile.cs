@@ -77,20 +77,20 @@ internal sealed partial class TransportClient
                 return null;
             }
 
-            throw new TransportException(url, TransportError.LocalFile, "no such file", ex) { ErrnoName = "ENOENT" };
+            throw new TransportException(url, TransportError.LocalFile, "no such file", ex) { Errno = Errno.ENOENT };
         }
         catch (FileOpenException ex) when (ex.Errno == Errno.EACCES)
         {
-            throw new TransportException(url, TransportError.LocalFile, "permission denied", ex) { ErrnoName = "EACCES" };
+            throw new TransportException(url, TransportError.LocalFile, "permission denied", ex) { Errno = Errno.EACCES };
         }
         catch (UnexpectedFileKindException ex)
         {
             throw new TransportException(url, TransportError.LocalFile,
-                $"is {FileKindNames.Describe(ex.Found)}, not a regular file; refusing to open it", ex) { ErrnoName = ex.ErrnoName };
+                $"is {FileKindNames.Describe(ex.Found)}, not a regular file; refusing to open it", ex) { Errno = ex.Errno };
         }
         catch (FileOpenException ex)
         {
-            throw new TransportException(url, TransportError.LocalFile, ex.Message, ex) { ErrnoName = ex.ErrnoName };
+            throw new TransportException(url, TransportError.LocalFile, ex.Message, ex) { Errno = ex.Errno };
         }
     }
 }

@@ -36,7 +36,7 @@ internal sealed partial class MatchPattern
                         ?? throw new SysUpdateException(
                             $"Cannot format pattern '{Text}': the {PatternField.Describe(element.Marker)} (@{element.Marker}) is not known")
                         {
-                            ErrnoName = "ENXIO",
+                            Errno = Errno.ENXIO,
                         };
                     result.Append(value);
                     break;

@@ -11,7 +11,7 @@ internal sealed class PatternSyntaxException : SysUpdateException
     {
         Pattern = pattern;
         Problem = problem;
-        ErrnoName = "EINVAL";
+        Errno = Errno.EINVAL;
     }
 
     /// <summary>The pattern text as given.</summary>

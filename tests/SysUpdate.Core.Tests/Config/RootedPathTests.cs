@@ -53,7 +53,7 @@ public sealed class RootedPathTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_root, "b"), "/a");
 
         var ex = Assert.Throws<SysUpdateException>(() => RootedPath.Resolve(_root, "/a/x"));
-        Assert.Equal("ELOOP", ex.ErrnoName);
+        Assert.Equal(Errno.ELOOP, ex.Errno);
     }
 
     [Fact]

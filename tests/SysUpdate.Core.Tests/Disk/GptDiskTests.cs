@@ -209,7 +209,7 @@ public sealed class GptDiskTests : IDisposable
         var ex = Assert.Throws<GptFormatException>(() => GptDisk.Open(image, writable: false));
         Assert.Contains(image, ex.Message, StringComparison.Ordinal);
         Assert.Contains("no GPT disk label", ex.Message, StringComparison.Ordinal);
-        Assert.Equal("EHWPOISON", ex.ErrnoName);
+        Assert.Equal(Errno.EHWPOISON, ex.Errno);
     }
 
     [SfdiskFact]
@@ -220,7 +220,7 @@ public sealed class GptDiskTests : IDisposable
         DiskTestSupport.SfdiskWrite(image, "label: dos\n, 4MiB, 83\n");
 
         var ex = Assert.Throws<GptFormatException>(() => GptDisk.Open(image, writable: false));
-        Assert.Equal("EHWPOISON", ex.ErrnoName);
+        Assert.Equal(Errno.EHWPOISON, ex.Errno);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class GptDiskTests : IDisposable
     {
         var ex = Assert.Throws<SysUpdate.Core.Native.FileOpenException>(() => GptDisk.Open(Path.Combine(_dir, "nope.img"), writable: false));
         Assert.True(ex.IsNotFound);
-        Assert.Equal("ENOENT", ex.ErrnoName);
+        Assert.Equal(Errno.ENOENT, ex.Errno);
     }
 
     [SfdiskFact]
@@ -278,7 +278,7 @@ public sealed class GptDiskTests : IDisposable
         using GptDisk writer = GptDisk.Open(image, writable: true);
 
         var ex = Assert.Throws<SysUpdateException>(() => GptDisk.Open(image, writable: true, lockTimeout: TimeSpan.FromMilliseconds(200)));
-        Assert.Equal("EBUSY", ex.ErrnoName);
+        Assert.Equal(Errno.EBUSY, ex.Errno);
         Assert.Contains(image, ex.Message, StringComparison.Ordinal);
 
         using GptDisk reader = GptDisk.Open(image, writable: false);

@@ -123,7 +123,7 @@ public sealed class Sha256SumsParserTests
     {
         var error = Assert.Throws<ManifestFormatException>(() => Parse("\\" + H[1..] + " *x\n"));
 
-        Assert.Equal("EOPNOTSUPP", error.ErrnoName);
+        Assert.Equal(Errno.EOPNOTSUPP, error.Errno);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class Sha256SumsParserTests
     {
         var error = Assert.Throws<StaleManifestException>(() => Parse($"{H} *usr_1.raw\n{EmptyHash} *BEST-BEFORE-2025-06-14\n"));
 
-        Assert.Equal("ESTALE", error.ErrnoName);
+        Assert.Equal(Errno.ESTALE, error.Errno);
         Assert.Equal(new DateOnly(2025, 6, 14), error.BestBefore);
         Assert.Contains("Best before marker indicates out-of-date file list, refusing", error.Message);
         Assert.StartsWith($"{Source}:2: ", error.Message);

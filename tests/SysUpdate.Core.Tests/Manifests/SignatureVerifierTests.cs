@@ -57,7 +57,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
             () => new SignatureVerifier(keyring: _keys.Keyring).VerifyAsync(tampered, signature, Url));
 
         Assert.Contains("Signature verification failed", error.Message);
-        Assert.Equal("EBADMSG", error.ErrnoName);
+        Assert.Equal(Errno.EBADMSG, error.Errno);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
 
         var error = await Assert.ThrowsAsync<SysUpdateException>(
             () => new SignatureVerifier(root: root).VerifyAsync(ManifestBytes, signature, Url));
-        Assert.Equal("ENOKEY", error.ErrnoName);
+        Assert.Equal(Errno.ENOKEY, error.Errno);
         Assert.Contains(Url, error.Message);
 
         var missing = await Assert.ThrowsAsync<SysUpdateException>(

@@ -58,7 +58,7 @@ public sealed class BoundedWriterTests : IDisposable
         var ex = await Assert.ThrowsAsync<SysUpdateException>(() => BoundedWriter.CopyAsync(
             new MemoryStream(payload), handle, 0, 2 * 1024 * 1024, "slot", sync: false, CancellationToken.None));
 
-        Assert.Equal("EFBIG", ex.ErrnoName);
+        Assert.Equal(Errno.EFBIG, ex.Errno);
         Assert.Equal(-1, File.ReadAllBytes(path).AsSpan(2 * 1024 * 1024).IndexOfAnyExcept((byte)0)); // nothing past the limit
     }
 }

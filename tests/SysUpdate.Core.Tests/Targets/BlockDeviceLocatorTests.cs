@@ -42,7 +42,7 @@ public sealed class BlockDeviceLocatorTests : IDisposable
 
         var error = Assert.Throws<SysUpdateException>(() => fake.Locator.FindAutoDisk());
 
-        Assert.Equal("ENOTBLK", error.ErrnoName);
+        Assert.Equal(Errno.ENOTBLK, error.Errno);
         Assert.Contains("Path=auto", error.Message, StringComparison.Ordinal);
         Assert.Contains("overlay", error.Message, StringComparison.Ordinal);
     }
@@ -56,7 +56,7 @@ public sealed class BlockDeviceLocatorTests : IDisposable
 
         var error = Assert.Throws<SysUpdateException>(() => fake.Locator.FindAutoDisk());
 
-        Assert.Equal("EINVAL", error.ErrnoName);
+        Assert.Equal(Errno.EINVAL, error.Errno);
         Assert.Contains("/dev/vda", error.Message, StringComparison.Ordinal);
     }
 
@@ -98,7 +98,7 @@ public sealed class BlockDeviceLocatorTests : IDisposable
         {
             Assert.Contains("Path=auto", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', e.Message);
-            Assert.Contains(e.ErrnoName, new[] { "ENOTBLK", "EINVAL", "ENODEV" });
+            Assert.Contains(e.Errno, new[] { Errno.ENOTBLK, Errno.EINVAL, Errno.ENODEV });
         }
     }
 

@@ -149,7 +149,7 @@ public sealed class PartitionTargetTests : IDisposable
         var context = await LoadAsync();
         var error = await Assert.ThrowsAnyAsync<SysUpdateException>(() => new UpdateOperations(context).AcquireAsync(null));
 
-        Assert.Equal("ENOSPC", error.ErrnoName);
+        Assert.Equal(Errno.ENOSPC, error.Errno);
         Assert.Contains(disk, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, DiskTestSupport.Sha256(disk));
     }
@@ -172,7 +172,7 @@ public sealed class PartitionTargetTests : IDisposable
         var context = await LoadAsync();
         var error = await Assert.ThrowsAnyAsync<SysUpdateException>(() => new UpdateOperations(context).AcquireAsync(null));
 
-        Assert.Equal("ENOSPC", error.ErrnoName);
+        Assert.Equal(Errno.ENOSPC, error.Errno);
         Assert.Equal(before, DiskTestSupport.Sha256(disk));
     }
 
@@ -216,7 +216,7 @@ public sealed class PartitionTargetTests : IDisposable
         var context = await LoadAsync();
         var error = await Assert.ThrowsAnyAsync<SysUpdateException>(() => new UpdateOperations(context).AcquireAsync(null));
 
-        Assert.Equal("EINVAL", error.ErrnoName);
+        Assert.Equal(Errno.EINVAL, error.Errno);
         Assert.Contains("usr_" + longVersion, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, DiskTestSupport.Sha256(disk));
     }
@@ -251,7 +251,7 @@ public sealed class PartitionTargetTests : IDisposable
         var context = await LoadAsync();
         var error = await Assert.ThrowsAnyAsync<SysUpdateException>(() => new UpdateOperations(context).AcquireAsync(null));
 
-        Assert.Equal("ENOSPC", error.ErrnoName);
+        Assert.Equal(Errno.ENOSPC, error.Errno);
         Assert.Contains("less than two partition slots", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, DiskTestSupport.Sha256(disk));
     }
@@ -365,7 +365,7 @@ public sealed class PartitionTargetTests : IDisposable
         Assert.Equal(1, context.Transfers[0].EmptySlots);
         Assert.True(context.Plan.Find("1")!.Has(UpdateSetFlags.Partial));
         var refused = await Assert.ThrowsAnyAsync<SysUpdateException>(() => new UpdateOperations(context).AcquireAsync(null));
-        Assert.Equal("EUCLEAN", refused.ErrnoName);
+        Assert.Equal(Errno.EUCLEAN, refused.Errno);
 
         await Vacuum.RunAsync(context, space: 0, protectedVersion: null);
 
@@ -518,7 +518,7 @@ public sealed class PartitionTargetTests : IDisposable
 
         Assert.Equal(36, target.Prepare(new InstanceMetadata { Version = new string('1', 32) }).PartitionLabel!.Length);
         var error = Assert.Throws<SysUpdateException>(() => target.Prepare(new InstanceMetadata { Version = new string('1', 33) }));
-        Assert.Equal("EINVAL", error.ErrnoName);
+        Assert.Equal(Errno.EINVAL, error.Errno);
     }
 
     // ---- Path= forms ------------------------------------------------------------------------------------
@@ -546,7 +546,7 @@ public sealed class PartitionTargetTests : IDisposable
         var error = Assert.Throws<SysUpdateException>(() =>
             PartitionTarget.Create(transfer, options, new ResourcePathResolver(_dir, null)));
 
-        Assert.Equal("EPERM", error.ErrnoName);
+        Assert.Equal(Errno.EPERM, error.Errno);
     }
 
     [Fact]

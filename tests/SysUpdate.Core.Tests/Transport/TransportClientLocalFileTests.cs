@@ -53,7 +53,7 @@ public sealed class TransportClientLocalFileTests : IDisposable
         var ex = await Assert.ThrowsAsync<TransportException>(() => _factory.CreateClient().GetSmallFileAsync(url, 1024));
 
         Assert.Equal(TransportError.LocalFile, ex.Error);
-        Assert.Equal("ENOENT", ex.ErrnoName);
+        Assert.Equal(Errno.ENOENT, ex.Errno);
         Assert.StartsWith(url + ": ", ex.Message, StringComparison.Ordinal);
     }
 

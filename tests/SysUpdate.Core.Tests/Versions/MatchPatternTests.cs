@@ -376,7 +376,7 @@ public sealed class MatchPatternTests
         SysUpdateException e = Assert.Throws<SysUpdateException>(() => MatchPattern.Parse(text).Format(metadata));
 
         Assert.Contains("@" + missing, e.Message, StringComparison.Ordinal);
-        Assert.Equal("ENXIO", e.ErrnoName);
+        Assert.Equal(Errno.ENXIO, e.Errno);
     }
 
     [Fact]
