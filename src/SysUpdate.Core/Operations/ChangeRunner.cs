@@ -27,7 +27,13 @@ internal static class ChangeRunner
             ? await operations.ProcessPendingAsync(version, cancellationToken).ConfigureAwait(false)
             : await operations.AcquireAsync(version, cancellationToken).ConfigureAwait(false);
         if (staged is null)
+        {
+            // Nothing to install, but a run killed between its install and its trim may have left one
+            // instance too many: finish that trim, keeping the newest installed version.
+            if (operation == ChangeOperation.Update && context.Plan.NewestInstalled is { } newest)
+                await Vacuum.AfterInstallAsync(context, newest.Version, cancellationToken).ConfigureAwait(false);
             return ChangeOutcome.Nothing;
+        }
         if (operation == ChangeOperation.Acquire)
             return new ChangeOutcome(staged.Set, null);
 
