@@ -17,4 +17,16 @@ internal static class ProcessStatus
     }
 
     public static int OpenDescriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    /// <summary>
+    /// Descriptors that a call could leak (sockets, pipes, files, event fds), leaving out assembly images:
+    /// the runtime keeps one descriptor per image it maps (a .dll, or the executable itself for a
+    /// single-file bundle) and maps more of them as tiered compilation reaches new code, then stops.
+    /// </summary>
+    public static int OpenResourceDescriptors(int pid)
+    {
+        string? executable = new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        return Directory.GetFileSystemEntries($"/proc/{pid}/fd").Count(fd => new FileInfo(fd).LinkTarget is not { } target
+            || (target != executable && !target.EndsWith(".dll", StringComparison.Ordinal)));
+    }
 }

@@ -115,11 +115,11 @@ public sealed class SysUpdateServiceResourceTests
                 clients.Add(await server.ConnectAsync());
             // Warm up: lazily created runtime state (thread pool, epoll, loaded assemblies) is not a leak.
             await Task.WhenAll(clients.Select(c => CallManyAsync(c, 25)));
-            int before = ProcessStatus.OpenDescriptors(pid);
+            int before = ProcessStatus.OpenResourceDescriptors(pid);
 
             await Task.WhenAll(clients.Select(c => CallManyAsync(c, CallsPerConnection)));
 
-            int after = ProcessStatus.OpenDescriptors(pid);
+            int after = ProcessStatus.OpenResourceDescriptors(pid);
             Console.WriteLine($"server descriptors: {before} before, {after} after {Connections * CallsPerConnection} calls");
             Assert.True(after - before <= 4, $"open descriptors grew from {before} to {after} over {Connections * CallsPerConnection} calls");
         }
