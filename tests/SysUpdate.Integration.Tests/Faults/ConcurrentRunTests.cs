@@ -18,6 +18,7 @@ namespace SysUpdate.Integration.Tests.Faults;
 /// published ones; <c>list</c> shows exactly the new and the previous version; <c>check-new</c> finds
 /// nothing. The second run starts after a seeded random delay (the seed is logged for replay).
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(FaultsCollection.Name)]
 public sealed partial class ConcurrentRunTests(ITestOutputHelper output)
 {

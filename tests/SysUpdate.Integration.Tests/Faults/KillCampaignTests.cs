@@ -16,6 +16,7 @@ namespace SysUpdate.Integration.Tests.Faults;
 /// <c>CurrentSymlink=</c> on the newest version with no <c>.#</c> temporary link; at the end <c>list</c>
 /// shows exactly the last two versions. The seed is logged (replay with FAULTS_SEED=).
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(FaultsCollection.Name)]
 public sealed class KillCampaignTests(ITestOutputHelper output)
 {

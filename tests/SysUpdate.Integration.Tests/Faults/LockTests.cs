@@ -12,6 +12,7 @@ namespace SysUpdate.Integration.Tests.Faults;
 /// than the wait fails with one line naming the target and the holder's pid; read-only verbs never
 /// take the lock. Run as root (the lock directory is <c>/run/lock/sysupdate</c>).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LockTests : IDisposable
 {
     private readonly TempDirectory _tmp = new("sysupdate-lock-");

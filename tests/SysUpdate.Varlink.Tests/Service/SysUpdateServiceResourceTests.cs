@@ -6,6 +6,7 @@ using SysUpdate.Varlink.Client;
 namespace SysUpdate.Varlink.Tests.Service;
 
 /// <summary>The real <c>sysupdate varlink</c> process keeps its memory and descriptors bounded under abuse and load.</summary>
+[Trait("Category", "Slow")]
 public sealed class SysUpdateServiceResourceTests
 {
     private const string Interface = "io.systemd.SysUpdate.";
