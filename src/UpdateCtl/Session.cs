@@ -31,7 +31,7 @@ internal sealed class Session(UpdateCtlApp app, string socketPath, bool offline,
     public async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
         await using var client = await ConnectAsync(timeouts.Call, cancellationToken).ConfigureAwait(false);
-        return await client.CallAsync(UpdateCtlApp.Interface + "." + method, parameters, cancellationToken).ConfigureAwait(false);
+        return ReplyContract.Check(method, await client.CallAsync(UpdateCtlApp.Interface + "." + method, parameters, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Every target the service offers, in its order.</summary>

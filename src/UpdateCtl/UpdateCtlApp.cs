@@ -70,6 +70,11 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
             await error.WriteLineAsync(Describe(ex)).ConfigureAwait(false);
             return 1;
         }
+        catch (MalformedReplyException ex)
+        {
+            await error.WriteLineAsync($"{socket}: {ex.Message}; is the service a different version of {Interface}?").ConfigureAwait(false);
+            return 1;
+        }
         catch (VarlinkException ex)
         {
             await error.WriteLineAsync($"Connection to {socket} failed: {ex.Message}").ConfigureAwait(false);

@@ -13,7 +13,17 @@ internal static class VarlinkParameterValidator
     /// Returns the name of the first top-level parameter that does not fit <paramref name="input"/>
     /// (what <c>org.varlink.service.InvalidParameter</c> reports), or <see langword="null"/> if all fit.
     /// </summary>
-    public static string? FindInvalidParameter(VarlinkInterfaceDefinition definition, VarlinkStructType input, JsonElement parameters)
+    public static string? FindInvalidParameter(VarlinkInterfaceDefinition definition, VarlinkStructType input, JsonElement parameters) =>
+        FindInvalidField(definition, input, parameters, allowUnknownFields: false);
+
+    /// <summary>
+    /// Like <see cref="FindInvalidParameter"/> for a reply: fields the struct does not declare are
+    /// allowed (a newer service may add some), everything declared must fit.
+    /// </summary>
+    public static string? FindInvalidReplyField(VarlinkInterfaceDefinition definition, VarlinkStructType output, JsonElement parameters) =>
+        FindInvalidField(definition, output, parameters, allowUnknownFields: true);
+
+    private static string? FindInvalidField(VarlinkInterfaceDefinition definition, VarlinkStructType input, JsonElement parameters, bool allowUnknownFields)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(input);
@@ -25,7 +35,12 @@ internal static class VarlinkParameterValidator
         foreach (JsonProperty property in parameters.EnumerateObject())
         {
             VarlinkField? field = input.Find(property.Name);
-            if (field is null || !Fits(definition, field.Type, property.Value))
+            if (field is null && allowUnknownFields)
+            {
+                continue;
+            }
+
+            if (field is null || !Fits(definition, field.Type, property.Value, allowUnknownFields))
             {
                 return property.Name;
             }
@@ -43,13 +58,13 @@ internal static class VarlinkParameterValidator
     }
 
     /// <summary>Whether <paramref name="value"/> is a valid instance of <paramref name="type"/>.</summary>
-    public static bool Fits(VarlinkInterfaceDefinition definition, VarlinkType type, JsonElement value)
+    public static bool Fits(VarlinkInterfaceDefinition definition, VarlinkType type, JsonElement value, bool allowUnknownFields = false)
     {
         ArgumentNullException.ThrowIfNull(definition);
         switch (type)
         {
             case VarlinkNullableType nullable:
-                return value.ValueKind == JsonValueKind.Null || Fits(definition, nullable.Inner, value);
+                return value.ValueKind == JsonValueKind.Null || Fits(definition, nullable.Inner, value, allowUnknownFields);
             case VarlinkPrimitiveType primitive:
                 return primitive.Kind switch
                 {
@@ -68,7 +83,7 @@ internal static class VarlinkParameterValidator
 
                 foreach (JsonElement element in value.EnumerateArray())
                 {
-                    if (!Fits(definition, array.Element, element))
+                    if (!Fits(definition, array.Element, element, allowUnknownFields))
                     {
                         return false;
                     }
@@ -83,7 +98,7 @@ internal static class VarlinkParameterValidator
 
                 foreach (JsonProperty property in value.EnumerateObject())
                 {
-                    if (!Fits(definition, map.Element, property.Value))
+                    if (!Fits(definition, map.Element, property.Value, allowUnknownFields))
                     {
                         return false;
                     }
@@ -91,11 +106,11 @@ internal static class VarlinkParameterValidator
 
                 return true;
             case VarlinkNamedType named:
-                return definition.Types.TryGetValue(named.Name, out VarlinkTypeDefinition? resolved) && Fits(definition, resolved.Type, value);
+                return definition.Types.TryGetValue(named.Name, out VarlinkTypeDefinition? resolved) && Fits(definition, resolved.Type, value, allowUnknownFields);
             case VarlinkEnumType enumType:
                 return value.ValueKind == JsonValueKind.String && enumType.Contains(value.GetString()!);
             case VarlinkStructType structType:
-                return value.ValueKind == JsonValueKind.Object && FindInvalidParameter(definition, structType, value) is null;
+                return value.ValueKind == JsonValueKind.Object && FindInvalidField(definition, structType, value, allowUnknownFields) is null;
             default:
                 return false;
         }

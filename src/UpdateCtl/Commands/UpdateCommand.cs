@@ -54,6 +54,7 @@ internal static class UpdateCommand
             await foreach (var reply in client.CallMoreAsync(UpdateCtlApp.Interface + ".Update",
                 target.Parameters(("version", ListCommand.Node(target.Version))), cancellationToken).ConfigureAwait(false))
             {
+                ReplyContract.Check("Update", reply);
                 if (reply.TryGetProperty("progress", out JsonElement p) && p.ValueKind == JsonValueKind.Object)
                 {
                     string phase = p.GetProperty("phase").GetString()!.Replace('_', ' ');
