@@ -1,3 +1,4 @@
+using SysUpdate.Integration.Tests.Faults.Support;
 using System.Security.Cryptography;
 using SysUpdate.Core;
 using SysUpdate.Core.Locking;
@@ -84,7 +85,7 @@ public sealed class LockTests : IDisposable
 
             var blocked = await _sysupdate.RunAsync($"--root={root}", "--verify=no", "update");
 
-            FaultAssert.FailedCleanly(blocked);
+            RunAssert.Failed(blocked);
             string line = Assert.Single(blocked.ErrorLines);
             Assert.StartsWith($"another update of {target} is running (pid {Environment.ProcessId})", line, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFileSystemEntries(target));

@@ -1,3 +1,4 @@
+using SysUpdate.Integration.Tests.Faults.Support;
 using SysUpdate.Integration.Tests.Support;
 
 namespace SysUpdate.Integration.Tests.Faults;
@@ -32,7 +33,7 @@ public sealed class OperationsFaultTests : IDisposable
 
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         Assert.Equal(_root.PublishedBytes("v1"), File.ReadAllBytes(_root.Installed("v1")));
         Assert.Single(result.ErrorLines);
         Assert.Contains("SHA256SUMS", result.ErrorLines[0], StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public sealed class OperationsFaultTests : IDisposable
 
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         Assert.Equal(_root.PublishedBytes("v1"), File.ReadAllBytes(_root.Installed("v1")));
         Assert.Single(result.ErrorLines);
         Assert.Contains("disk.img", result.ErrorLines[0], StringComparison.Ordinal);
@@ -76,7 +77,7 @@ public sealed class OperationsFaultTests : IDisposable
         var result = await new SysUpdateProcess().WithEnvironment("SYSTEMD_LOG_LEVEL", "err").WithEnvironment("PATH", emptyPath)
             .RunAsync($"--root={_root.Root}", "update", "--component-all", "--cleanup=yes");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         Assert.Equal(_root.PublishedBytes("v1"), File.ReadAllBytes(_root.Installed("v1")));
         Assert.False(File.Exists(_root.Installed("v2")));
         Assert.Single(result.ErrorLines);
@@ -111,7 +112,7 @@ public sealed class OperationsFaultTests : IDisposable
         _root.Publish("v2");
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         Assert.True(File.Exists(extra), "a failed component must not lose its installed files");
         Assert.Equal(_root.PublishedBytes("v2"), File.ReadAllBytes(_root.Installed("v2")));
         Assert.Single(result.ErrorLines);
@@ -149,7 +150,7 @@ public sealed class OperationsFaultTests : IDisposable
 
         var mismatch = await Run("update");
 
-        FaultAssert.FailedCleanly(mismatch);
+        RunAssert.Failed(mismatch);
         Assert.Single(mismatch.ErrorLines);
         Assert.Contains("SHA-256 mismatch", mismatch.ErrorLines[0], StringComparison.Ordinal);
         Assert.Equal(root.PublishedBytes("v1"), File.ReadAllBytes(root.Installed("v1")));
@@ -158,7 +159,7 @@ public sealed class OperationsFaultTests : IDisposable
 
         // As systemd 262.1: the broken partial stays until vacuumed, and update says so.
         var again = await Run("update");
-        FaultAssert.FailedCleanly(again);
+        RunAssert.Failed(again);
         Assert.Equal("Selected update 'v3' is already acquired and partially installed. Vacuum it to try installing again.", Assert.Single(again.ErrorLines));
         Assert.True(File.Exists(root.Installed("v1")) && File.Exists(root.Installed("v2")));
 

@@ -1,3 +1,4 @@
+using SysUpdate.Integration.Tests.Faults.Support;
 using SysUpdate.Integration.Tests.Support;
 
 namespace SysUpdate.Integration.Tests.Faults;
@@ -39,7 +40,7 @@ public sealed class TargetFileSystemFaultTests : IDisposable
 
         var result = await RunAsync("update");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         string line = Assert.Single(result.ErrorLines);
         Assert.Contains(_root.TargetDirectory, line, StringComparison.Ordinal);
         Assert.Contains("no space left", line, StringComparison.Ordinal);
@@ -60,7 +61,7 @@ public sealed class TargetFileSystemFaultTests : IDisposable
 
         var result = await RunAsync("update");
 
-        FaultAssert.FailedCleanly(result);
+        RunAssert.Failed(result);
         string line = Assert.Single(result.ErrorLines);
         Assert.Contains(_root.TargetDirectory, line, StringComparison.Ordinal);
         Assert.Contains("read-only file system", line, StringComparison.Ordinal);

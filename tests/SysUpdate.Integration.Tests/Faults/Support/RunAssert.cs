@@ -14,6 +14,14 @@ internal static partial class RunAssert
             Assert.Fail($"{because}: stack trace on the output\n{result}");
     }
 
+    /// <summary>Asserts a failed run: exit status non-zero and no stack trace (the lines are checked by the caller).</summary>
+    public static void Failed(ProcessResult result, string because = "the run")
+    {
+        if (result.ExitCode == 0)
+            Assert.Fail($"{because}: expected a non-zero exit status\n{result}");
+        NoStackTrace(result, because);
+    }
+
     /// <summary>The stderr lines that are not plain progress lines ("10-usr: 40% (…)").</summary>
     public static IReadOnlyList<string> MessageLines(ProcessResult result) =>
         result.ErrorLines.Where(l => !ProgressLine().IsMatch(l)).ToList();
