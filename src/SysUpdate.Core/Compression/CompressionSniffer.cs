@@ -6,7 +6,9 @@ internal static class CompressionSniffer
     /// <summary>The longest magic we look at; callers should offer at least this many bytes when available.</summary>
     public const int MaxMagicLength = 6;
 
-    private static ReadOnlySpan<byte> GzipMagic => [0x1F, 0x8B];
+    // ID1 ID2 and CM=8 (deflate, the only method RFC 1952 defines): upstream looks at two bytes only, so a
+    // raw image that happens to start with 1f 8b would be taken for gzip (1 in 65536 random images).
+    private static ReadOnlySpan<byte> GzipMagic => [0x1F, 0x8B, 0x08];
     private static ReadOnlySpan<byte> XzMagic => [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
     private static ReadOnlySpan<byte> ZstdMagic => [0x28, 0xB5, 0x2F, 0xFD];
     private static ReadOnlySpan<byte> Bzip2Magic => "BZh"u8;

@@ -7,7 +7,9 @@ public sealed class CompressionSnifferTests
     [Theory]
     [InlineData("", "None")]
     [InlineData("1f", "None")]
-    [InlineData("1f8b", "Gzip")]
+    [InlineData("1f8b", "None")] // too short for the method byte
+    [InlineData("1f8b08", "Gzip")]
+    [InlineData("1f8b00", "None")] // not deflate: a raw image that starts like gzip
     [InlineData("1f8b0800000000000003", "Gzip")]
     [InlineData("1f8c", "None")]
     [InlineData("fd377a585a00", "Xz")]
