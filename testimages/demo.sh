@@ -49,7 +49,7 @@ for v in 1 2 3; do
     echo "=== publishing version $v"
     testimages/build.sh "$demo/source" "$v" >/dev/null
     run check-new 2>/dev/null
-    run update 2>&1 | grep -E "Acquiring|Successfully installed update|Removing" || true
+    run update 2>&1 | grep -E "Acquiring|Successfully installed update|Removing|No free slot" || true
     run list 2>/dev/null
     echo "partition table:"
     sfdisk --dump "$demo/disk.img" | grep -E '^/' | sed -e "s|$demo/||" -e 's/, uuid=[^,]*//'
