@@ -76,7 +76,8 @@ internal static class Vacuum
                     ?? Enumerable.Reverse(t.TargetInstances).FirstOrDefault(i => !t.IsProtected(i.Version) && i.Version != version);
                 if (victim is null)
                     break; // ClaimSlot reports that no slot is free
-                context.Logger.Warning($"No free slot in {t.Target.Location}: removing {(victim.IsPending ? "pending" : "installed")} version '{victim.Version}' ({victim.Path}) to make room.");
+                string where = victim.Partition is { } slot ? $"partition {slot.Number} '{slot.Label}'" : victim.Path;
+                context.Logger.Warning($"No free slot in {t.Target.Location}: removing {(victim.IsPending ? "pending" : "installed")} version '{victim.Version}' ({where}) to make room.");
                 await RemoveAsync(context, t, victim, cancellationToken).ConfigureAwait(false);
             }
         }
