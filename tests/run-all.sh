@@ -16,20 +16,12 @@ case "${1:-}" in
   *) echo "usage: bash tests/run-all.sh [--fast]" >&2; exit 2 ;;
 esac
 
-# bookworm-backports from the mirror and keyring this machine already uses for bookworm (the first
-# deb822 stanza of debian.sources naming that suite, else a one-line entry in sources.list).
+# bookworm-backports from the mirror and keyring this machine already uses for bookworm.
+. tests/lib-debian-mirror.sh
 add_backports_source() {
-  local uri="" keyring=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    read -r uri keyring < <(awk '
-      /^[[:space:]]*$/ { if (s ~ /(^| )bookworm( |$)/ && u != "") { print u, k; exit } u = ""; k = ""; s = ""; next }
-      /^URIs:/ { u = $2 } /^Signed-By:/ { k = $2 } /^Suites:/ { $1 = ""; s = $0 " " }
-      END { if (s ~ /(^| )bookworm( |$)/ && u != "") print u, k }' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-    uri=$(awk '$1 == "deb" && $3 == "bookworm" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)
-  fi
-  if [ -z "$uri" ]; then
+  local uri keyring
+  read -r uri keyring < <(debian_mirror) || true
+  if [ -z "${uri:-}" ]; then
     echo "run-all: no bookworm apt source found to derive bookworm-backports from; python3-varlink tests will skip" >&2
     return 0
   fi
