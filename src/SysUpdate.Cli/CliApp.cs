@@ -10,6 +10,7 @@ using SysUpdate.Cli.Commands.Vacuum;
 using SysUpdate.Cli.Varlink;
 using SysUpdate.Core;
 using SysUpdate.Varlink;
+using SysUpdate.Varlink.Server;
 
 namespace SysUpdate.Cli;
 
@@ -42,8 +43,11 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
         root.Add(PendingCommand.Create(this, "reboot"));
         root.Add(ComponentsCommand.Create(this));
         root.Add(VarlinkCommand.Create(this));
-        // No verb means "list", as upstream.
-        root.SetAction((parse, ct) => RunAsync(parse, ct, (cli, token) => ListCommand.ExecuteAsync(cli, null, token)));
+        // No verb means "list", as upstream; started by a socket unit (LISTEN_FDS, as upstream's
+        // systemd-sysupdate@.service runs it) it means serving io.systemd.SysUpdate on the passed sockets.
+        root.SetAction((parse, ct) => RunAsync(parse, ct, (cli, token) => SocketActivation.IsActivated()
+            ? VarlinkCommand.ServeAsync(cli, listen: null, token)
+            : ListCommand.ExecuteAsync(cli, null, token)));
         return root;
     }
 

@@ -40,6 +40,16 @@ internal static class SocketActivation
     }
 
     /// <summary>
+    /// Whether sockets were passed to this process (LISTEN_PID names it and LISTEN_FDS is a count),
+    /// without taking them: started by a socket unit with no verb, the binary serves Varlink, as upstream.
+    /// </summary>
+    public static bool IsActivated() => Parse(
+        Environment.GetEnvironmentVariable("LISTEN_PID"),
+        Environment.GetEnvironmentVariable("LISTEN_FDS"),
+        null,
+        Environment.ProcessId).Count > 0;
+
+    /// <summary>
     /// Takes the sockets passed to this process and removes LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES from
     /// the environment so children do not inherit them. Empty when the process was not socket-activated.
     /// </summary>

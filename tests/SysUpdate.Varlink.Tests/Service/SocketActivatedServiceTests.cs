@@ -5,16 +5,19 @@ namespace SysUpdate.Varlink.Tests.Service;
 
 /// <summary>
 /// <c>sysupdate varlink</c> started by systemd-socket-activate (the sd_listen_fds protocol a socket unit
-/// uses): a listening socket (Accept=no) and one process per connection (Accept=yes).
+/// uses): a listening socket (Accept=no) and one process per connection (Accept=yes), with the explicit
+/// <c>varlink</c> verb and with no verb at all, as upstream's systemd-sysupdate@.service starts it.
 /// </summary>
 public sealed class SocketActivatedServiceTests
 {
     private const string Activate = "/usr/bin/systemd-socket-activate";
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Varlink_SocketActivated_ServesSuccessiveConnections(bool accept)
+    [InlineData(false, "varlink")]
+    [InlineData(true, "varlink")]
+    [InlineData(true, null)]
+    [InlineData(false, null)]
+    public async Task Varlink_SocketActivated_ServesSuccessiveConnections(bool accept, string? verb)
     {
         string? sysupdate = ServiceBinaries.SysUpdate;
         if (sysupdate is null || !File.Exists(Activate))
@@ -29,8 +32,10 @@ public sealed class SocketActivatedServiceTests
         var start = new ProcessStartInfo(Activate) { RedirectStandardError = true, RedirectStandardOutput = true };
         if (accept)
             start.ArgumentList.Add("--accept");
-        foreach (string argument in new[] { "-l", socket, "--", sysupdate, "--root=" + tree.Root, "varlink" })
+        foreach (string argument in new[] { "-l", socket, "--", sysupdate, "--root=" + tree.Root })
             start.ArgumentList.Add(argument);
+        if (verb is not null)
+            start.ArgumentList.Add(verb);
         using var activator = Process.Start(start)!;
         activator.BeginErrorReadLine();
         activator.BeginOutputReadLine();
