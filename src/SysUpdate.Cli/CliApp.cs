@@ -41,6 +41,8 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
         root.Add(PendingCommand.Create(this, "pending"));
         root.Add(PendingCommand.Create(this, "reboot"));
         root.Add(ComponentsCommand.Create(this));
+        root.Add(EnableComponentCommand.Create(this, enable: true));
+        root.Add(EnableComponentCommand.Create(this, enable: false));
         root.Add(VarlinkCommand.Create(this));
         // No verb means "list", as upstream.
         root.SetAction((parse, ct) => RunAsync(parse, ct, (cli, token) => ListCommand.ExecuteAsync(cli, null, token)));
