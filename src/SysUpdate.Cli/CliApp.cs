@@ -42,6 +42,8 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
         root.Add(PendingCommand.Create(this, "pending"));
         root.Add(PendingCommand.Create(this, "reboot"));
         root.Add(ComponentsCommand.Create(this));
+        root.Add(EnableComponentCommand.Create(this, enable: true));
+        root.Add(EnableComponentCommand.Create(this, enable: false));
         root.Add(VarlinkCommand.Create(this));
         // No verb means "list", as upstream; started by a socket unit (LISTEN_FDS, as upstream's
         // systemd-sysupdate@.service runs it) it means serving io.systemd.SysUpdate on the passed sockets.

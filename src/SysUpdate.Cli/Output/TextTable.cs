@@ -6,7 +6,7 @@ namespace SysUpdate.Cli.Output;
 /// <summary>
 /// A plain-text table as systemd prints them: upper-case header (unless <c>--no-legend</c>),
 /// columns padded to their widest cell and separated by one space, empty cells shown as "-",
-/// columns may be hidden or right-aligned.
+/// cells with several lines (separated by <c>\n</c>), columns may be hidden or right-aligned.
 /// </summary>
 internal sealed class TextTable(params string[] headers)
 {
@@ -37,15 +37,26 @@ internal sealed class TextTable(params string[] headers)
             lines.Add(headers.Select(h => h.ToUpperInvariant()).ToArray());
         lines.AddRange(_rows.Select(r => r.Select(c => c ?? Ersatz).ToArray()));
 
-        var widths = columns.ToDictionary(c => c, c => lines.Max(l => Width(l[c] ?? "")));
-        var sb = new StringBuilder();
+        // A cell may hold several lines (one Documentation= URL each): the row grows, the other
+        // columns stay blank on the extra lines, as systemd's tables print string lists.
+        var physical = new List<string[]>();
         foreach (var line in lines)
+        {
+            var split = line.Select(c => (c ?? "").Split('\n')).ToArray();
+            int height = split.Max(c => c.Length);
+            for (int row = 0; row < height; row++)
+                physical.Add(split.Select(c => row < c.Length ? c[row] : "").ToArray());
+        }
+
+        var widths = columns.ToDictionary(c => c, c => physical.Count == 0 ? 0 : physical.Max(l => Width(l[c])));
+        var sb = new StringBuilder();
+        foreach (var line in physical)
         {
             sb.Clear();
             for (int i = 0; i < columns.Count; i++)
             {
                 int c = columns[i];
-                string cell = line[c] ?? "";
+                string cell = line[c];
                 bool last = i == columns.Count - 1;
                 int pad = widths[c] - Width(cell);
                 if (_rightAligned.Contains(c))

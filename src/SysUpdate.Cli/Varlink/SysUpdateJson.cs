@@ -25,20 +25,6 @@ internal static class SysUpdateJson
     public static void WriteContent(Utf8JsonWriter w, TransferRuntime transfer, Instance instance) =>
         InstanceJson.Write(w, transfer, instance, varlinkNames: true);
 
-    public static void WriteFeature(Utf8JsonWriter w, Feature feature, IReadOnlyList<string> transfers)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", feature.Id);
-        if (feature.Description is { } description) w.WriteString("description", description);
-        w.WriteStartArray("documentation");
-        if (feature.Documentation is { } documentation) w.WriteStringValue(documentation);
-        w.WriteEndArray();
-        if (feature.AppStream is { } appstream) w.WriteString("appstream", appstream);
-        w.WriteBoolean("isEnabled", feature.Enabled);
-        WriteStrings(w, "transfers", transfers);
-        w.WriteEndObject();
-    }
-
     public static void WriteProgress(Utf8JsonWriter w, TransferProgress p)
     {
         w.WriteStartObject();

@@ -88,7 +88,10 @@ internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger log
             w.WriteStartObject();
             w.WriteStartArray("features");
             foreach (var feature in definitions.Features)
-                SysUpdateJson.WriteFeature(w, feature, FeaturesCommand.TransfersOf(definitions, feature.Id));
+            {
+                var suggested = SuggestConditions.Evaluate(feature.Suggest, feature.SuggestConditions, context.Host);
+                FeatureJson.Write(w, feature, suggested, FeaturesCommand.TransfersOf(definitions, feature.Id));
+            }
             w.WriteEndArray();
             w.WriteEndObject();
         }, cancellationToken: ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SysUpdate.Cli.Output;
 using SysUpdate.Core.Config;
 using SysUpdate.Varlink;
 
@@ -38,8 +39,8 @@ internal readonly record struct TargetId(string Class, string? Name)
     {
         writer.WriteStartObject();
         writer.WriteString("class", Class);
-        if (Name is not null)
-            writer.WriteString("name", Name);
+        // 262.1 writes "name": null for the host rather than leaving it out.
+        writer.WriteNullableString("name", Name);
         writer.WriteEndObject();
     }
 }

@@ -9,6 +9,7 @@ internal sealed record Component
 
     public string? Description { get; init; }
 
+    /// <summary><c>Documentation=</c>: one URL line per setting, each kept as written.</summary>
     public IReadOnlyList<string> Documentation { get; init; } = [];
 
     /// <summary><c>Enabled=</c>; components are on unless disabled.</summary>

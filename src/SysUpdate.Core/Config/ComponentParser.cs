@@ -11,14 +11,7 @@ internal static class ComponentParser
         {
             if (e.Key != "Documentation")
                 return false;
-            if (e.Value.Length == 0)
-            {
-                documentation.Clear();
-                return true;
-            }
-            if (!ConfigValues.TrySplitWords(e.Value, out var words))
-                throw new ConfigSyntaxException(e.Location, "Failed to split Documentation= into words", e.Value);
-            documentation.AddRange(words.Select(w => FeatureParser.ParseUrl(e, w, specifiers)));
+            UrlSetting.Append(e, documentation, specifiers, diagnostics);
             return true;
         });
         return new Component

@@ -9,8 +9,10 @@ internal sealed record Feature
 
     public string? Description { get; init; }
 
-    public string? Documentation { get; init; }
+    /// <summary><c>Documentation=</c>: one URL line per setting, each kept as written (not split on spaces).</summary>
+    public IReadOnlyList<string> Documentation { get; init; } = [];
 
+    /// <summary><c>AppStream=</c>; a later line replaces an earlier one.</summary>
     public string? AppStream { get; init; }
 
     /// <summary><c>Enabled=</c>; features are off unless enabled.</summary>

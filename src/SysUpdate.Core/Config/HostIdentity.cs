@@ -10,11 +10,17 @@ namespace SysUpdate.Core.Config;
 internal sealed class HostIdentity
 {
     private readonly string _root;
+    private readonly string _hostRoot;
     private readonly Lazy<IReadOnlyDictionary<string, string>> _osRelease;
 
-    public HostIdentity(string root)
+    /// <param name="root">Where definitions, os-release and the machine id are read (<c>--root</c>).</param>
+    /// <param name="hostRoot">Where the running host's own files are read (machine-info, firmware in
+    /// /sys): always "/" in the product, a directory in tests. Like systemd's conditions they describe
+    /// the running machine, not the tree <c>--root</c> names.</param>
+    public HostIdentity(string root, string hostRoot = "/")
     {
         _root = root;
+        _hostRoot = hostRoot;
         _osRelease = new Lazy<IReadOnlyDictionary<string, string>>(ReadOsRelease);
     }
 
@@ -38,6 +44,29 @@ internal sealed class HostIdentity
     public string? OsRelease(string field) => _osRelease.Value.TryGetValue(field, out var v) ? v : null;
 
     public string? MachineId => ReadFirstLine(Combine("etc/machine-id"));
+
+    /// <summary>The machine's tags: <c>TAGS=</c> of the host's <c>/etc/machine-info</c>, colon-separated.</summary>
+    public IReadOnlyList<string> MachineTags
+    {
+        get
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(HostPath("etc/machine-info"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return [];
+            }
+            return OsReleaseParser.Parse(text).TryGetValue("TAGS", out var tags)
+                ? tags.Split(':', StringSplitOptions.RemoveEmptyEntries)
+                : [];
+        }
+    }
+
+    /// <summary>A path of the running host (not below <c>--root</c>).</summary>
+    public string HostPath(string relative) => Path.Combine(_hostRoot, relative);
 
     public static string? BootId => ReadFirstLine("/proc/sys/kernel/random/boot_id")?.Replace("-", "", StringComparison.Ordinal);
 

@@ -20,17 +20,30 @@ internal static class SuggestConditions
     }
 
     /// <summary>
-    /// "Suggested": <c>Suggest=</c> when set; otherwise false without conditions; otherwise every
+    /// "Suggested": <c>Suggest=</c> when set; otherwise not without conditions; otherwise every
     /// non-triggering condition must hold and, if triggering (<c>|</c>) ones exist, at least one of them.
-    /// Conditions we cannot evaluate here count as not holding.
+    /// A malformed condition makes the answer <see cref="SuggestState.Invalid"/>; conditions we cannot
+    /// evaluate here count as not holding.
     /// </summary>
-    public static bool Evaluate(bool? suggest, IReadOnlyList<(string Key, string Value)> conditions, HostIdentity host)
+    public static SuggestState Evaluate(bool? suggest, IReadOnlyList<(string Key, string Value)> conditions, HostIdentity host)
+    {
+        try
+        {
+            return Holds(suggest, conditions, host) ? SuggestState.Suggested : SuggestState.NotSuggested;
+        }
+        catch (MalformedConditionException)
+        {
+            return SuggestState.Invalid;
+        }
+    }
+
+    private static bool Holds(bool? suggest, IReadOnlyList<(string Key, string Value)> conditions, HostIdentity host)
     {
         if (suggest is { } s)
             return s;
         if (conditions.Count == 0)
             return false;
-        bool anyTriggering = false, anyTriggered = false;
+        bool anyTriggering = false, anyTriggered = false, allHold = true;
         foreach (var (key, raw) in conditions)
         {
             string value = raw;
@@ -46,10 +59,10 @@ internal static class SuggestConditions
                 anyTriggering = true;
                 anyTriggered |= result;
             }
-            else if (!result)
-                return false;
+            else
+                allHold &= result;
         }
-        return !anyTriggering || anyTriggered;
+        return allHold && (!anyTriggering || anyTriggered);
     }
 
     private static bool Test(string key, string value, HostIdentity host) => key switch
@@ -59,6 +72,8 @@ internal static class SuggestConditions
                            || string.Equals(value, host.MachineId, StringComparison.OrdinalIgnoreCase),
         "SuggestOnOSRelease" => TestOsRelease(value, host),
         "SuggestOnKernelCommandLine" => TestKernelCommandLine(value),
+        "SuggestOnMachineTag" => host.MachineTags.Contains(value, StringComparer.Ordinal),
+        "SuggestOnFirmware" => FirmwareCondition.Test(key, value, host),
         _ => false,
     };
 

@@ -265,22 +265,8 @@ internal sealed class TransferParser
         }
     }
 
-    private void ParseUrls(UnitFileEntry e, List<string> list)
-    {
-        if (e.Value.Length == 0)
-        {
-            list.Clear();
-            return;
-        }
-        if (!ConfigValues.TrySplitWords(e.Value, out var words))
-            throw new ConfigSyntaxException(e.Location, $"Failed to split {e.Key}= into words", e.Value);
-        foreach (var word in words)
-        {
-            var url = FeatureParser.ParseUrl(e, word, _specifiers);
-            if (!list.Contains(url))
-                list.Add(url);
-        }
-    }
+    private void ParseUrls(UnitFileEntry e, List<string> list) =>
+        UrlSetting.Append(e, list, _specifiers, _diagnostics);
 
     private static void ParseWordList(UnitFileEntry e, List<string> list)
     {

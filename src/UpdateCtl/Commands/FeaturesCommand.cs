@@ -26,15 +26,18 @@ internal static class FeaturesCommand
                 throw new UsageException($"Optional feature '{name}' not found.");
             var o = session.Output;
             o.WriteLine($"         Name: {name}");
-            o.WriteLine($"      Enabled: {(feature.GetProperty("isEnabled").GetBoolean() ? "yes" : "no")}");
+            o.WriteLine($"      Enabled: {(feature.GetProperty("enabled").GetBoolean() ? "yes" : "no")}");
+            // 262.1 leaves "suggested" out when a SuggestOn…= condition is malformed; so does the row.
+            if (feature.TryGetProperty("suggested", out JsonElement suggested) && suggested.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                o.WriteLine($"    Suggested: {(suggested.GetBoolean() ? "yes" : "no")}");
             if (String(feature, "description") is { } description)
                 o.WriteLine($"  Description: {description}");
-            if (feature.TryGetProperty("documentation", out JsonElement docs))
+            if (feature.TryGetProperty("documentation", out JsonElement docs) && docs.ValueKind == JsonValueKind.Array)
             {
                 foreach (var doc in docs.EnumerateArray())
                     o.WriteLine($"Documentation: {doc.GetString()}");
             }
-            if (String(feature, "appstream") is { } appstream)
+            if (String(feature, "appStream") is { } appstream)
                 o.WriteLine($"    AppStream: {appstream}");
             if (feature.TryGetProperty("transfers", out JsonElement transfers) && transfers.ValueKind == JsonValueKind.Array)
                 o.WriteLine($"    Transfers: {string.Join(' ', transfers.EnumerateArray().Select(t => t.GetString()))}");
@@ -49,7 +52,7 @@ internal static class FeaturesCommand
         foreach (var f in features)
         {
             string? doc = f.TryGetProperty("documentation", out JsonElement d) && d.ValueKind == JsonValueKind.Array && d.GetArrayLength() > 0 ? d[0].GetString() : null;
-            table.AddRow(f.GetProperty("isEnabled").GetBoolean() ? "●" : "○", f.GetProperty("id").GetString(), String(f, "description"), doc);
+            table.AddRow(f.GetProperty("enabled").GetBoolean() ? "●" : "○", f.GetProperty("id").GetString(), String(f, "description"), doc);
         }
         table.Write(session.Output, session.Legend);
         return 0;

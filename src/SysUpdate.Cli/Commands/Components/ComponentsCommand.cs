@@ -1,11 +1,12 @@
 using System.CommandLine;
+using SysUpdate.Cli.Commands.Features;
 using SysUpdate.Cli.Output;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
 
 namespace SysUpdate.Cli.Commands.Components;
 
-/// <summary><c>components</c>: the default installation and every <c>sysupdate.NAME.d</c> component.</summary>
+/// <summary><c>components</c>: the default installation (when it has transfers) and every <c>sysupdate.NAME.d</c> component.</summary>
 internal static class ComponentsCommand
 {
     public static Command Create(CliApp app)
@@ -22,11 +23,8 @@ internal static class ComponentsCommand
         if (cli.Options.DefinitionsDirectory is not null)
             throw CliInvocation.Fail("The --definitions= switch may not be combined with 'components'.");
 
-        string root = cli.Options.Root;
-        var host = new HostIdentity(root);
-        var names = DefinitionLoader.EnumerateComponents(root);
-        bool hasDefault = cli.Options.Component is null
-            && DefinitionLoader.Load(new DefinitionOptions { Root = root }, host).Transfers.Count > 0;
+        var catalog = new ComponentCatalog(cli.Options.Root, cli.Logger);
+        bool hasDefault = cli.Options.Component is null && catalog.HasDefault();
 
         if (cli.Json != JsonMode.Off)
         {
@@ -34,12 +32,12 @@ internal static class ComponentsCommand
             {
                 w.WriteStartObject();
                 w.WriteBoolean("default", hasDefault);
-                w.WriteStringArray("components", names);
+                w.WriteStringArray("components", catalog.Names);
                 w.WriteEndObject();
             });
             return Task.FromResult(0);
         }
-        if (!hasDefault && names.Count == 0)
+        if (!hasDefault && catalog.Names.Count == 0)
         {
             SysUpdateLog.Info(cli.Logger, "No components defined.");
             return Task.FromResult(0);
@@ -47,21 +45,20 @@ internal static class ComponentsCommand
         var table = new TextTable("enabled", "suggested", "component", "description", "documentation");
         if (hasDefault)
             table.AddRow(null, null, "<default>", "Default Component", null);
-        var specifiers = new SpecifierExpander(host);
-        foreach (var name in names)
+        foreach (var name in catalog.Names)
         {
             Component component;
             try
             {
-                component = DefinitionLoader.LoadComponent(root, name, specifiers, []);
+                component = catalog.Load(name);
             }
-            catch (SysUpdateException)
+            catch (ConfigSyntaxException ex)
             {
+                SysUpdateLog.Warning(cli.Logger, ex.Message);
                 continue;
             }
-            table.AddRow(component.Enabled ? "✓" : "✗",
-                SuggestConditions.Evaluate(component.Suggest, component.SuggestConditions, host) ? "✓" : "✗",
-                name, component.Description, component.Documentation.FirstOrDefault());
+            table.AddRow(component.Enabled ? "✓" : "✗", SuggestText.Mark(catalog.Suggested(component)),
+                name, component.Description, component.Documentation.Count > 0 ? string.Join('\n', component.Documentation) : null);
         }
         table.Write(cli.Output, cli.Legend);
         return Task.FromResult(0);

@@ -65,7 +65,7 @@ internal static class EnableFeatureCommand
         var selected = cli.FeatureSelect switch
         {
             SelectMode.All => features.Select(f => f.Id).ToList(),
-            SelectMode.Suggested => features.Where(f => SuggestConditions.Evaluate(f.Suggest, f.SuggestConditions, context.Host)).Select(f => f.Id).ToList(),
+            SelectMode.Suggested => Suggested(cli, features, context.Host),
             _ => names.ToList(),
         };
         string component = context.Component ?? "<default>";
@@ -81,5 +81,24 @@ internal static class EnableFeatureCommand
             SysUpdateLog.Info(cli.Logger, $"Feature '{name}' {(enable ? "enabled" : "disabled")}.");
         }
         return failures;
+    }
+
+    /// <summary>The suggested features; one whose suggestion cannot be evaluated is skipped with a warning.</summary>
+    private static List<string> Suggested(CliInvocation cli, IReadOnlyList<Feature> features, HostIdentity host)
+    {
+        var selected = new List<string>();
+        foreach (var f in features)
+        {
+            switch (SuggestConditions.Evaluate(f.Suggest, f.SuggestConditions, host))
+            {
+                case SuggestState.Suggested:
+                    selected.Add(f.Id);
+                    break;
+                case SuggestState.Invalid:
+                    SysUpdateLog.Warning(cli.Logger, $"Failed to determine whether feature '{f.Id}' is suggested, skipping: Invalid argument");
+                    break;
+            }
+        }
+        return selected;
     }
 }

@@ -6,7 +6,7 @@ using SysUpdate.Core.Planning;
 
 namespace SysUpdate.Cli.Commands.Features;
 
-/// <summary><c>features [FEATURE]</c>: the optional features, or one in detail.</summary>
+/// <summary><c>features [FEATURE]</c>: the optional features, or one in detail, as systemd 262.1 shows them.</summary>
 internal static class FeaturesCommand
 {
     public static Command Create(CliApp app)
@@ -23,46 +23,42 @@ internal static class FeaturesCommand
         cli.RequireNoComponentSelection("features");
         using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers, cli.Logger, cancellationToken).ConfigureAwait(false);
         var definitions = context.Definitions;
-        var features = definitions.Features.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
-
         if (featureId is not null)
         {
             var feature = definitions.FindFeature(featureId)
                 ?? throw CliInvocation.Fail($"Optional feature not found: {featureId}", Errno.ENOENT);
-            var transfers = TransfersOf(definitions, feature.Id);
-            bool suggested = SuggestConditions.Evaluate(feature.Suggest, feature.SuggestConditions, context.Host);
-            if (cli.Json != JsonMode.Off)
-            {
-                JsonOutput.Write(cli.Output, cli.Json, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", feature.Id);
-                    w.WriteBoolean("enabled", feature.Enabled);
-                    w.WriteBoolean("suggested", suggested);
-                    if (feature.Description is { } d) w.WriteString("description", d);
-                    if (feature.Documentation is { } doc) w.WriteString("documentation", doc);
-                    if (feature.AppStream is { } a) w.WriteString("appstream", a);
-                    w.WriteStringArray("transfers", transfers);
-                    w.WriteEndObject();
-                });
-                return 0;
-            }
-            var fields = new List<(string, string)>
-            {
-                ("Name", feature.Id),
-                ("Enabled", feature.Enabled ? "yes" : "no"),
-                ("Suggested", suggested ? "yes" : "no"),
-            };
-            if (feature.Description is { } description) fields.Add(("Description", description));
-            if (feature.Documentation is { } documentation) fields.Add(("Documentation", documentation));
-            if (feature.AppStream is { } appstream) fields.Add(("AppStream", appstream));
-            if (transfers.Count > 0) fields.Add(("Transfers", string.Join(' ', transfers)));
-            int width = fields.Max(f => f.Item1.Length);
-            foreach (var (key, value) in fields)
-                cli.Output.WriteLine($"{key.PadLeft(width)}: {value}");
+            ShowOne(cli, feature, SuggestConditions.Evaluate(feature.Suggest, feature.SuggestConditions, context.Host), TransfersOf(definitions, feature.Id));
             return 0;
         }
+        ShowAll(cli, definitions.Features.OrderBy(f => f.Id, StringComparer.Ordinal).ToList(), context.Host);
+        return 0;
+    }
 
+    private static void ShowOne(CliInvocation cli, Feature feature, SuggestState suggested, IReadOnlyList<string> transfers)
+    {
+        if (cli.Json != JsonMode.Off)
+        {
+            JsonOutput.Write(cli.Output, cli.Json, w => FeatureJson.Write(w, feature, suggested, transfers));
+            return;
+        }
+        var table = new TextTable("key", "value");
+        table.AlignRight(0);
+        table.AddRow("Name:", feature.Id);
+        table.AddRow("Enabled:", feature.Enabled ? "yes" : "no");
+        table.AddRow("Suggested:", SuggestText.Word(suggested));
+        if (feature.Description is { } description)
+            table.AddRow("Description:", description);
+        if (feature.Documentation.Count > 0)
+            table.AddRow("Documentation:", string.Join(' ', feature.Documentation));
+        if (feature.AppStream is { } appStream)
+            table.AddRow("AppStream:", appStream);
+        if (transfers.Count > 0)
+            table.AddRow("Transfers:", string.Join(' ', transfers));
+        table.Write(cli.Output, cli.Legend);
+    }
+
+    private static void ShowAll(CliInvocation cli, IReadOnlyList<Feature> features, HostIdentity host)
+    {
         if (cli.Json != JsonMode.Off)
         {
             JsonOutput.Write(cli.Output, cli.Json, w =>
@@ -71,23 +67,19 @@ internal static class FeaturesCommand
                 w.WriteStringArray("features", features.Select(f => f.Id));
                 w.WriteEndObject();
             });
-            return 0;
-        }
-        if (features.Count == 0)
-        {
-            Core.SysUpdateLog.Info(cli.Logger, "No features.");
-            return 0;
+            return;
         }
         var table = new TextTable("enabled", "suggested", "feature", "description", "documentation");
         foreach (var f in features)
         {
-            table.AddRow(f.Enabled ? "✓" : "✗", SuggestConditions.Evaluate(f.Suggest, f.SuggestConditions, context.Host) ? "✓" : "✗",
-                f.Id, f.Description, f.Documentation);
+            table.AddRow(f.Enabled ? "✓" : "✗", SuggestText.Mark(SuggestConditions.Evaluate(f.Suggest, f.SuggestConditions, host)),
+                f.Id, f.Description, f.Documentation.Count > 0 ? string.Join('\n', f.Documentation) : null);
         }
         table.Write(cli.Output, cli.Legend);
-        if (cli.Legend)
+        if (features.Count == 0)
+            SysUpdateLog.Info(cli.Logger, "No features.");
+        else if (cli.Legend)
             cli.Output.WriteLine($"\n{features.Count} features listed.");
-        return 0;
     }
 
     /// <summary>Transfers (enabled or not) that name the feature in <c>Features=</c> or <c>RequisiteFeatures=</c>.</summary>
