@@ -32,7 +32,7 @@ public sealed class ZeroFillerTests : IDisposable
     [TmpfsShmFact]
     public async Task ZeroAsync_FileOnTmpfs_FallsBackToPunchingAHole()
     {
-        string dir = Directory.CreateTempSubdirectory(Path.Combine(TmpfsShmFactAttribute.Directory, "sysupdate-zerofill-")).FullName;
+        string dir = Directory.CreateDirectory(Path.Combine(TmpfsShmFactAttribute.Directory, $"sysupdate-zerofill-{Guid.NewGuid():N}")).FullName;
         try
         {
             string image = FilledImage(dir);
