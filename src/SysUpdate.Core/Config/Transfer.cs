@@ -37,6 +37,10 @@ internal sealed record Transfer
 
     public bool? PartitionGrowFileSystem { get; init; }
 
+    /// <summary><c>PartitionZeroFill=</c> as written; null: the default for the target's partition type
+    /// (see <see cref="Disk.GptPartitionTypes.ZeroFillByDefault"/>).</summary>
+    public bool? PartitionZeroFill { get; init; }
+
     public bool? ReadOnly { get; init; }
 
     public uint? Mode { get; init; }

@@ -36,6 +36,7 @@ internal sealed class TransferParser
         [("Target", "PartitionFlags")] = (p, e) => p._partitionFlags = ParseHex(e),
         [("Target", "PartitionNoAuto")] = (p, e) => p._noAuto = ParseTristate(e),
         [("Target", "PartitionGrowFileSystem")] = (p, e) => p._growFs = ParseTristate(e),
+        [("Target", "PartitionZeroFill")] = (p, e) => p._zeroFill = ParseTristate(e),
         [("Target", "ReadOnly")] = (p, e) => p._readOnly = ParseTristate(e),
         [("Target", "Mode")] = (p, e) => p._mode = ParseMode(e),
         [("Target", "TriesLeft")] = (p, e) => p._triesLeft = ParseUInt64(e),
@@ -63,6 +64,7 @@ internal sealed class TransferParser
     private ulong? _partitionFlags;
     private bool? _noAuto;
     private bool? _growFs;
+    private bool? _zeroFill;
     private bool? _readOnly;
     private uint? _mode;
     private ulong? _triesLeft;
@@ -208,6 +210,7 @@ internal sealed class TransferParser
             PartitionFlags = _partitionFlags,
             PartitionNoAuto = _noAuto,
             PartitionGrowFileSystem = _growFs,
+            PartitionZeroFill = _zeroFill,
             ReadOnly = _readOnly,
             Mode = _mode,
             TriesLeft = _triesLeft,

@@ -32,6 +32,16 @@ internal static class DiskInterop
     public const int EWOULDBLOCK = 11;
     public const int EBUSY = 16;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
+    public const int ENOSYS = 38;
+    public const int EOPNOTSUPP = 95;
+
+    /// <summary>fallocate(2): do not change the file size.</summary>
+    public const int FALLOC_FL_KEEP_SIZE = 0x01;
+    /// <summary>fallocate(2): deallocate the range (reads as zeroes); needs <see cref="FALLOC_FL_KEEP_SIZE"/>.</summary>
+    public const int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /// <summary>fallocate(2): make the range read as zeroes, keeping it allocated.</summary>
+    public const int FALLOC_FL_ZERO_RANGE = 0x10;
 
     /// <summary>_IO(0x12, 95): ask the kernel to re-read the partition table.</summary>
     public const nuint BLKRRPART = 0x125F;
@@ -41,6 +51,8 @@ internal static class DiskInterop
     public const nuint BLKSSZGET = 0x1268;
     /// <summary>_IOR(0x12, 114, size_t): device size in bytes (u64).</summary>
     public const nuint BLKGETSIZE64 = 0x80081272;
+    /// <summary>_IO(0x12, 127): zero a byte range (u64 start, u64 length, both logical-sector aligned) on the device.</summary>
+    public const nuint BLKZEROOUT = 0x127F;
 
     [DllImport(Libc, EntryPoint = "open", SetLastError = true)]
     public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
@@ -53,6 +65,12 @@ internal static class DiskInterop
 
     [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static extern int IoctlInt32(SafeFileHandle fd, nuint request, ref int value);
+
+    [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    public static extern int IoctlRange(SafeFileHandle fd, nuint request, ref BlockRange range);
+
+    [DllImport(Libc, EntryPoint = "fallocate", SetLastError = true)]
+    public static extern int Fallocate(SafeFileHandle fd, int mode, long offset, long length);
 
     [DllImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static extern int IoctlNoArg(SafeFileHandle fd, nuint request, nint zero);

@@ -122,6 +122,16 @@ internal static class GptPartitionTypes
         GptPartitionDesignator.Home or GptPartitionDesignator.Srv or GptPartitionDesignator.Var or
         GptPartitionDesignator.Tmp or GptPartitionDesignator.XBootLdr;
 
+    /// <summary>Whether the type is a root or usr verity signature partition of any architecture (the <c>*-verity-sig</c> names).</summary>
+    public static bool IsVeritySignature(Guid type) => GetDesignator(type) is GptPartitionDesignator.RootVeritySig or GptPartitionDesignator.UsrVeritySig;
+
+    /// <summary>
+    /// <c>PartitionZeroFill=</c> when the transfer does not set it: on for verity signature partitions, whose JSON
+    /// object must be followed by zeroes only up to the partition's end while the artifacts installed into them are
+    /// not padded; off for every other type.
+    /// </summary>
+    public static bool ZeroFillByDefault(Guid type) => IsVeritySignature(type);
+
     /// <summary>The type a slot carries while its download is in progress.</summary>
     public static Guid DerivePartialType(Guid configured) => AppSpecific(configured, PartialAppId);
 

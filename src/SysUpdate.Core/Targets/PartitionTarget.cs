@@ -42,6 +42,9 @@ internal sealed class PartitionTarget : ITargetResource
     private readonly Guid _partialType;
     private readonly Guid _pendingType;
 
+    /// <summary><c>PartitionZeroFill=</c>, resolved: zero the slot from the end of the payload to its end.</summary>
+    private readonly bool _zeroFill;
+
     /// <summary>Compares written payloads with what the device returns before they are marked pending; null when switched off.</summary>
     private readonly PayloadReadback? _readback;
 
@@ -68,6 +71,7 @@ internal sealed class PartitionTarget : ITargetResource
         _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
         _partialType = GptPartitionTypes.DerivePartialType(_type);
         _pendingType = GptPartitionTypes.DerivePendingType(_type);
+        _zeroFill = transfer.PartitionZeroFill ?? GptPartitionTypes.ZeroFillByDefault(_type);
 
         locator ??= new BlockDeviceLocator();
         if (diskPathOrNull is null)
@@ -219,10 +223,13 @@ internal sealed class PartitionTarget : ITargetResource
                     .ConfigureAwait(false);
             }
             await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+            if (_zeroFill)
+                await ZeroRestAsync(slot, length, cancellationToken).ConfigureAwait(false);
             if (_readback is not null)
                 await _readback.VerifyAsync(new WrittenRange(Location, SlotName(slot), slot.StartBytes, length), written!, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TransportException or PayloadWriteException or ReadbackMismatchException)
+        catch (Exception ex) when (ex is OperationCanceledException or TransportException or PayloadWriteException or ZeroFillException
+            or ReadbackMismatchException)
         {
             // Cancelled, the download broke off, the device refused the bytes or did not keep them: give the
             // slot back so the next run starts over (a hash mismatch instead leaves it partial until vacuum,
@@ -240,6 +247,31 @@ internal sealed class PartitionTarget : ITargetResource
         }, MarkPendingStep);
         CrashPoints.Hit(CrashPoints.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
+    }
+
+    /// <summary>
+    /// <c>PartitionZeroFill=</c>: zeroes the slot from the end of the payload to the end of the partition, so no tail of
+    /// an earlier, longer payload survives (a verity signature's JSON must be followed by zeroes only). Runs while the
+    /// slot is still partial, after the payload's hash checked out and before it is marked pending, so an interruption
+    /// leaves a partial slot the next vacuum frees; with <c>--sync</c> the zeroes are on stable storage before the table changes.
+    /// </summary>
+    private async Task ZeroRestAsync(PartitionSlot slot, long payloadLength, CancellationToken cancellationToken)
+    {
+        long rest = slot.SizeBytes - payloadLength;
+        if (rest <= 0)
+            return;
+        using var handle = OpenForPayload();
+        await ZeroFiller.ZeroAsync(handle, slot.StartBytes + payloadLength, rest, SlotName(slot), cancellationToken).ConfigureAwait(false);
+        if (!_sync)
+            return;
+        try
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
+        {
+            throw new PayloadWriteException(SlotName(slot), slot.StartBytes + payloadLength, ex);
+        }
     }
 
     private void ReleaseSlot(PartitionSlot slot, string label)

@@ -202,4 +202,31 @@ public sealed class GptPartitionTypesTests
 
         Assert.True(compared >= 100, $"only {compared} types compared");
     }
+
+    [Fact]
+    public void ZeroFillByDefault_EveryVeritySigTypeOfEveryArchitecture_OnAndNothingElse()
+    {
+        int on = 0;
+        foreach (GptPartitionTypeEntry entry in GptPartitionTypes.All)
+        {
+            bool sig = entry.Name.EndsWith("-verity-sig", StringComparison.Ordinal);
+            Assert.True(sig == GptPartitionTypes.ZeroFillByDefault(entry.Uuid), $"{entry.Name} ({entry.Uuid})");
+            on += sig ? 1 : 0;
+        }
+
+        Assert.True(on >= 2 * 19, $"only {on} verity-sig entries");
+    }
+
+    [Theory]
+    [InlineData("41092b05-9fc8-4523-994f-2def0408b176")] // root-x86-64-verity-sig
+    [InlineData("e7bb33fb-06cf-4e81-8273-e543b413e2e2")] // usr-x86-64-verity-sig
+    [InlineData("d7ff812f-37d1-4902-a810-d76ba57b975a")] // usr-arm-verity-sig
+    public void ZeroFillByDefault_VeritySigUuid_On(string uuid) => Assert.True(GptPartitionTypes.ZeroFillByDefault(Guid.Parse(uuid)));
+
+    [Theory]
+    [InlineData("0fc63daf-8483-4772-8e79-3d69d8477de4")] // linux-generic
+    [InlineData("2c7357ed-ebd2-46d9-aec1-23d437ec2bf5")] // root-x86-64-verity
+    [InlineData("8484680c-9521-48c6-9c11-b0720656f69e")] // usr-x86-64
+    [InlineData("12345678-1234-4234-8234-123456789abc")] // unknown
+    public void ZeroFillByDefault_OtherTypes_Off(string uuid) => Assert.False(GptPartitionTypes.ZeroFillByDefault(Guid.Parse(uuid)));
 }
