@@ -64,7 +64,7 @@ internal static partial class Sha256SumsParser
                 throw new ManifestFormatException(source, line, $"Filename contains control characters at manifest line {line}, refusing.");
             string? problem = NameProblem(nameBytes);
             if (problem is not null)
-                throw new ManifestFormatException(source, line, $"Invalid filename specified at manifest line {line}, refusing: {problem}.");
+                throw new ManifestFormatException(source, line, $"Invalid filename specified at manifest line {line}, refusing. ({problem})");
 
             string name = Encoding.UTF8.GetString(nameBytes);
 
