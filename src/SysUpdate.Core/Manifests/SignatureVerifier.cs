@@ -120,7 +120,7 @@ internal sealed partial class SignatureVerifier
             if (exitCode != 0)
             {
                 throw new SysUpdateException(
-                    $"{manifestUrl}: Signature verification failed ({Summarize(errors)}) with keyring {keyringList}; " +
+                    $"{manifestUrl}: Signature verification failed ({Summarize(errors)}) with {(keyrings.Count == 1 ? "keyring" : "keyrings")} {keyringList}; " +
                     "make sure the manifest is signed by a key in these keyrings, or the download is not tampered with")
                 { Errno = Errno.EBADMSG };
             }
