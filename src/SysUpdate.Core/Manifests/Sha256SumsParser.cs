@@ -41,34 +41,32 @@ internal static partial class Sha256SumsParser
         while (!rest.IsEmpty)
         {
             if (rest.Length < MinimumLineLength)
-                throw new ManifestFormatException(source, line, "Corrupt manifest, line too short, refusing");
+                throw new ManifestFormatException(source, line, $"Corrupt manifest at line {line}, refusing.");
             if (rest[0] == (byte)'\\')
-                throw new ManifestFormatException(source, line, "File names with escapes not supported in manifest, refusing", Errno.EOPNOTSUPP);
+                throw new ManifestFormatException(source, line, $"File names with escapes not supported in manifest at line {line}, refusing.", Errno.EOPNOTSUPP);
 
             ReadOnlySpan<byte> digest = rest[..DigestHexLength];
-            if (digest.IndexOfAnyExcept(HexDigits) >= 0)
-                throw new ManifestFormatException(source, line, "Failed to parse SHA-256 digest (expected 64 hex digits), refusing");
+            string sha256 = DecodeDigest(digest, source, line);
             if (rest[DigestHexLength] != (byte)' ')
-                throw new ManifestFormatException(source, line, "Missing space separator after digest, refusing");
+                throw new ManifestFormatException(source, line, $"Missing space separator at manifest line {line}, refusing.");
             if (rest[DigestHexLength + 1] is not ((byte)'*' or (byte)' '))
-                throw new ManifestFormatException(source, line, "Missing binary/text input marker ('*' or ' '), refusing");
+                throw new ManifestFormatException(source, line, $"Missing binary/text input marker at manifest line {line}, refusing.");
 
             ReadOnlySpan<byte> afterMode = rest[(DigestHexLength + 2)..];
             int newline = afterMode.IndexOf((byte)'\n');
             if (newline < 0)
-                throw new ManifestFormatException(source, line, "Truncated manifest file (no newline at end of line), refusing");
+                throw new ManifestFormatException(source, line, $"Truncated manifest file at line {line}, refusing.");
             if (newline == 0)
-                throw new ManifestFormatException(source, line, "Empty file name in manifest, refusing");
+                throw new ManifestFormatException(source, line, $"Empty filename specified at manifest line {line}, refusing.");
 
             ReadOnlySpan<byte> nameBytes = afterMode[..newline];
             if (nameBytes.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || nameBytes.Contains((byte)0x7F))
-                throw new ManifestFormatException(source, line, "File name contains control characters, refusing");
+                throw new ManifestFormatException(source, line, $"Filename contains control characters at manifest line {line}, refusing.");
             string? problem = NameProblem(nameBytes);
             if (problem is not null)
-                throw new ManifestFormatException(source, line, $"Invalid file name in manifest ({problem}), refusing");
+                throw new ManifestFormatException(source, line, $"Invalid filename specified at manifest line {line}, refusing. ({problem})");
 
             string name = Encoding.UTF8.GetString(nameBytes);
-            string sha256 = Encoding.ASCII.GetString(digest).ToLowerInvariant();
 
             if (!TryProcessBestBefore(name, sha256, source, line, now, verifyFreshness, logger, ref bestBefore))
                 entries.Add(new ManifestEntry(name, sha256, line));
@@ -81,6 +79,30 @@ internal static partial class Sha256SumsParser
     }
 
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
+    private static readonly SearchValues<byte> DigestWhitespace = SearchValues.Create(" \t\r"u8);
+
+    /// <summary>
+    /// The first 64 characters of a line as systemd 262 reads them: hex digits with any whitespace in between skipped,
+    /// which must come to exactly 32 bytes ("00…00\t\t" is a 31-byte hash, refused by name, not a crash).
+    /// </summary>
+    private static string DecodeDigest(ReadOnlySpan<byte> digest, string source, int line)
+    {
+        Span<byte> hex = stackalloc byte[DigestHexLength];
+        int length = 0;
+        foreach (byte b in digest)
+        {
+            if (DigestWhitespace.Contains(b))
+                continue;
+            if (!HexDigits.Contains(b))
+                throw new ManifestFormatException(source, line, $"Failed to parse digest at manifest line {line}, refusing.");
+            hex[length++] = b;
+        }
+        if (length % 2 != 0)
+            throw new ManifestFormatException(source, line, $"Failed to parse digest at manifest line {line}, refusing.");
+        if (length != DigestHexLength)
+            throw new ManifestFormatException(source, line, $"Manifest hash at line {line} decoded to {length / 2} bytes, refusing.");
+        return Encoding.ASCII.GetString(hex).ToLowerInvariant();
+    }
 
     /// <summary>Returns why a manifest file name is not a relative, normalized path, or null if it is.</summary>
     private static string? NameProblem(ReadOnlySpan<byte> name)
@@ -89,6 +111,10 @@ internal static partial class Sha256SumsParser
             return "absolute path";
         if (name[^1] == (byte)'/')
             return "trailing slash";
+        // A URL source fetches <base>/<name> without escaping it, so "%2e%2e" would become ".." on the way:
+        // systemd 262 refuses every '%' in a name.
+        if (name.Contains((byte)'%'))
+            return "'%' (percent-encoding) in file name";
         foreach (Range range in name.Split((byte)'/'))
         {
             ReadOnlySpan<byte> component = name[range];

@@ -5,15 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace SysUpdate.Core.Manifests;
 
 /// <summary>
-/// Checks the detached OpenPGP signature of a manifest with gpg, invoked as systemd-pull does (spec §5.3 step 1):
-/// a fresh temporary homedir, <c>--trust-model=always</c> and one keyring, the manifest on stdin.
+/// Checks the detached OpenPGP signature of a manifest with gpg, invoked as systemd 262's systemd-pull does: a fresh
+/// temporary homedir, <c>--trust-model=always</c>, a private copy of every trusted keyring, the manifest on stdin.
+/// A subkey the keyrings only know through the key block embedded in the signature is merged in by
+/// <see cref="EmbeddedKeyBlockMerger"/> (262 relies on gpg 2.4's <c>--auto-key-import</c> merge-only for this).
 /// </summary>
 internal sealed partial class SignatureVerifier
 {
-    /// <summary>Environment variable that names the keyring to use instead of the default chain.</summary>
+    /// <summary>Environment variable that names the keyring to use instead of the default ones.</summary>
     public const string KeyringEnvironmentVariable = "SYSTEMD_OPENPGP_KEYRING";
 
-    /// <summary>Default keyrings, first existing wins: local, legacy local, vendor (paths below the root directory).</summary>
+    /// <summary>Default keyrings, all of those that exist are consulted together: local, legacy local, vendor (paths below the root directory).</summary>
     public static readonly IReadOnlyList<string> DefaultKeyrings =
     [
         "/etc/systemd/import-pubring.pgp",
@@ -28,9 +30,9 @@ internal sealed partial class SignatureVerifier
     private readonly IReadOnlyList<string> _gpgCommands;
     private readonly ILogger? _logger;
 
-    /// <param name="root">Root directory prefix (<c>--root</c>) for the default keyring chain; null or "/" for the host.</param>
+    /// <param name="root">Root directory prefix (<c>--root</c>) for the default keyrings; null or "/" for the host.</param>
     /// <param name="keyring">
-    /// Keyring file to use instead of the default chain (not prefixed with <paramref name="root"/>); pass the value of
+    /// Keyring file to use instead of the default ones (not prefixed with <paramref name="root"/>); pass the value of
     /// <see cref="KeyringEnvironmentVariable"/> here, as <see cref="FromEnvironment"/> does.
     /// </param>
     /// <param name="gpgCommands">gpg executables to try in order; default gpg2, then gpg.</param>
@@ -47,20 +49,14 @@ internal sealed partial class SignatureVerifier
         new(root, Environment.GetEnvironmentVariable(KeyringEnvironmentVariable), gpgCommands: null, logger);
 
     /// <summary>
-    /// The keyring that would be used: the explicit keyring if given (whether or not it exists), else the first
-    /// existing file of <see cref="DefaultKeyrings"/> below the root, else null.
+    /// The keyrings that would be consulted: the explicit keyring alone if given (whether or not it exists), else every
+    /// existing file of <see cref="DefaultKeyrings"/> below the root, in that order (possibly none).
     /// </summary>
-    public string? ResolveKeyring()
+    public IReadOnlyList<string> ResolveKeyrings()
     {
         if (_keyringOverride is not null)
-            return _keyringOverride;
-        foreach (string keyring in DefaultKeyrings)
-        {
-            string path = _root is null ? keyring : Path.Join(_root, keyring);
-            if (File.Exists(path))
-                return path;
-        }
-        return null;
+            return [_keyringOverride];
+        return [.. DefaultKeyrings.Select(BelowRoot).Where(File.Exists)];
     }
 
     /// <summary>Verifies <paramref name="signature"/> (binary or ASCII-armored, detached) over <paramref name="manifest"/>.</summary>
@@ -70,41 +66,66 @@ internal sealed partial class SignatureVerifier
         ArgumentNullException.ThrowIfNull(manifestUrl);
         cancellationToken.ThrowIfCancellationRequested();
 
-        string keyring = ResolveKeyring() ?? throw new SysUpdateException(
-            $"{manifestUrl}: Cannot verify signature: no OpenPGP keyring found (looked for {string.Join(", ", DefaultKeyrings.Select(k => _root is null ? k : Path.Join(_root, k)))}); " +
-            $"install the vendor keyring, set {KeyringEnvironmentVariable}=, or disable verification with --verify=no")
-        { Errno = Errno.ENOKEY };
+        if (_keyringOverride is not null && !IsAbsoluteNormalized(_keyringOverride))
+            throw new SysUpdateException($"{manifestUrl}: ${KeyringEnvironmentVariable} must be an absolute, normalized path, got '{_keyringOverride}'.")
+            { Errno = Errno.EINVAL };
+        IReadOnlyList<string> keyrings = ResolveKeyrings();
+        if (keyrings.Count == 0)
+        {
+            throw new SysUpdateException(
+                $"{manifestUrl}: No OpenPGP keyrings found, checked {string.Join(", ", DefaultKeyrings.Select(k => $"'{BelowRoot(k)}'"))}; " +
+                $"install the vendor keyring, set {KeyringEnvironmentVariable}=, or disable verification with --verify=no")
+            { Errno = Errno.ENOKEY };
+        }
         if (signature.IsEmpty)
             throw new SysUpdateException($"{manifestUrl}: Signature is empty, cannot verify") { Errno = Errno.EBADMSG };
 
         DirectoryInfo temp = Directory.CreateTempSubdirectory("sysupdate-gpg-");
         try
         {
-            // The fresh directory (mode 0700) is gpg's homedir. gpg gets a private copy of the keyring: it may add
-            // lock files next to it, and the original may live on a read-only /usr.
+            // The fresh directory (mode 0700) is gpg's homedir. gpg gets private copies of the keyrings: it may add
+            // lock files next to them, and the originals may live on a read-only /usr. Nothing is ever written back.
             string home = temp.FullName;
-            string keyringCopy = Path.Join(temp.FullName, "keyring.gpg");
-            string signatureFile = Path.Join(temp.FullName, "manifest.sig");
-            try
+            var copies = new List<string>();
+            var contents = new List<ReadOnlyMemory<byte>>();
+            foreach (string keyring in keyrings)
             {
-                File.Copy(keyring, keyringCopy);
+                string copy = Path.Join(home, $"keyring-{copies.Count}.gpg");
+                try
+                {
+                    byte[] bytes = await File.ReadAllBytesAsync(keyring, cancellationToken).ConfigureAwait(false);
+                    await File.WriteAllBytesAsync(copy, bytes, cancellationToken).ConfigureAwait(false);
+                    contents.Add(bytes);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new SysUpdateException($"{manifestUrl}: Cannot read OpenPGP keyring {keyring}: {e.Message}", e) { Errno = Errno.ENOKEY };
+                }
+                copies.Add(copy);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+            // Consulted first, so that gpg sees the trusted key together with the subkeys the signature brought along.
+            if (EmbeddedKeyBlockMerger.Merge(contents, signature) is { } merged)
             {
-                throw new SysUpdateException($"{manifestUrl}: Cannot read OpenPGP keyring {keyring}: {e.Message}", e) { Errno = Errno.ENOKEY };
+                string mergedPath = Path.Join(home, "embedded-subkeys.gpg");
+                await File.WriteAllBytesAsync(mergedPath, merged, cancellationToken).ConfigureAwait(false);
+                copies.Insert(0, mergedPath);
             }
+
+            string signatureFile = Path.Join(home, "manifest.sig");
             await File.WriteAllBytesAsync(signatureFile, signature.ToArray(), cancellationToken).ConfigureAwait(false);
 
-            (int exitCode, string errors) = await RunGpgAsync(home, keyringCopy, signatureFile, manifest, manifestUrl, cancellationToken).ConfigureAwait(false);
+            (int exitCode, string errors) = await RunGpgAsync(home, copies, signatureFile, manifest, manifestUrl, cancellationToken).ConfigureAwait(false);
+            string keyringList = string.Join(", ", keyrings);
             if (exitCode != 0)
             {
                 throw new SysUpdateException(
-                    $"{manifestUrl}: Signature verification failed ({Summarize(errors)}) with keyring {keyring}; " +
-                    "make sure the manifest is signed by a key in this keyring, or the download is not tampered with")
+                    $"{manifestUrl}: Signature verification failed ({Summarize(errors)}) with {(keyrings.Count == 1 ? "keyring" : "keyrings")} {keyringList}; " +
+                    "make sure the manifest is signed by a key in these keyrings, or the download is not tampered with")
                 { Errno = Errno.EBADMSG };
             }
             if (_logger is not null)
-                LogVerified(_logger, manifestUrl, keyring);
+                LogVerified(_logger, manifestUrl, keyringList);
         }
         finally
         {
@@ -119,10 +140,16 @@ internal sealed partial class SignatureVerifier
         }
     }
 
+    private string BelowRoot(string path) => _root is null ? path : Path.Join(_root, path);
+
+    private static bool IsAbsoluteNormalized(string path) =>
+        path.StartsWith('/') && !path.Contains("//", StringComparison.Ordinal) &&
+        path.Split('/').All(component => component is not ("." or ".."));
+
     private async Task<(int ExitCode, string Errors)> RunGpgAsync(
-        string home, string keyring, string signatureFile, ReadOnlyMemory<byte> manifest, string manifestUrl, CancellationToken cancellationToken)
+        string home, IReadOnlyList<string> keyrings, string signatureFile, ReadOnlyMemory<byte> manifest, string manifestUrl, CancellationToken cancellationToken)
     {
-        using Process process = StartGpg(home, keyring, signatureFile, manifestUrl);
+        using Process process = StartGpg(home, keyrings, signatureFile, manifestUrl);
         using CancellationTokenRegistration registration = cancellationToken.Register(static state =>
         {
             var p = (Process)state!;
@@ -155,7 +182,7 @@ internal sealed partial class SignatureVerifier
         return (process.ExitCode, errors);
     }
 
-    private Process StartGpg(string home, string keyring, string signatureFile, string manifestUrl)
+    private Process StartGpg(string home, IReadOnlyList<string> keyrings, string signatureFile, string manifestUrl)
     {
         Win32Exception? lastError = null;
         foreach (string command in _gpgCommands)
@@ -169,7 +196,8 @@ internal sealed partial class SignatureVerifier
             };
             foreach (string argument in (string[])[
                 "--no-options", "--no-default-keyring", "--no-auto-key-locate", "--no-auto-check-trustdb",
-                "--batch", "--trust-model=always", $"--homedir={home}", $"--keyring={keyring}",
+                "--no-auto-key-import", "--batch", "--trust-model=always", $"--homedir={home}",
+                .. keyrings.Select(k => $"--keyring={k}"),
                 "--verify", signatureFile, "-"])
             {
                 startInfo.ArgumentList.Add(argument);
@@ -202,6 +230,6 @@ internal sealed partial class SignatureVerifier
         return line.Length > 200 ? line[..200] : line;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Url}: Signature verification succeeded (keyring {Keyring}).")]
-    private static partial void LogVerified(ILogger logger, string url, string keyring);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Url}: Signature verification succeeded (keyrings {Keyrings}).")]
+    private static partial void LogVerified(ILogger logger, string url, string keyrings);
 }

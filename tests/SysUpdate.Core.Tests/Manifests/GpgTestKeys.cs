@@ -52,7 +52,7 @@ public sealed class GpgTestKeys : IDisposable
     private static void GenerateKey(string home, string userId, string algorithm) =>
         Run(home, [], "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", userId, algorithm, "sign", "never");
 
-    private static byte[] Run(string home, byte[] stdin, params string[] arguments)
+    public static byte[] Run(string home, byte[] stdin, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("gpg")
         {

@@ -118,6 +118,43 @@ public sealed class Sha256SumsParserTests
         Assert.IsAssignableFrom<SysUpdateException>(error);
     }
 
+    // The two phrases below are what systemd 262.1's TEST-72 and scripts grep for, so here the wording is the contract.
+    [Fact]
+    public void Parse_DigestShortenedByWhitespace_RefusedAsShortHashNotCrash()
+    {
+        string content = H[..62] + "\t\t *malformed-v1.bin\n";
+
+        var error = Assert.Throws<ManifestFormatException>(() => Parse(content));
+
+        Assert.Equal(1, error.Line);
+        Assert.Contains("Manifest hash at line 1 decoded to 31 bytes", error.Message);
+    }
+
+    [Fact]
+    public void Parse_DigestWithInnerWhitespace_StillNeeds32Bytes()
+    {
+        // Whitespace inside the first 64 characters is skipped, as systemd's hex decoder does: 62 digits are 31 bytes.
+        string content = H[..31] + "  " + H[31..62] + " *file.raw\n";
+
+        var error = Assert.Throws<ManifestFormatException>(() => Parse(content));
+
+        Assert.Contains("decoded to 31 bytes", error.Message);
+    }
+
+    [Theory]
+    [InlineData("sub/nested/../blob-v11.bin")]
+    [InlineData("sub/nested/%2e%2e/blob-v11.bin")]
+    [InlineData("sub/%2E%2E/blob-v11.bin")]
+    [InlineData("blob-v%31.bin")]
+    [InlineData("a%/blob-v1.bin")]
+    public void Parse_TraversalOrPercentInName_InvalidFilenameOnItsLine(string name)
+    {
+        var error = Assert.Throws<ManifestFormatException>(() => Parse($"{H} *ok-v1.bin\n{H} *{name}\n"));
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("Invalid filename specified at manifest line 2, refusing.", error.Message);
+    }
+
     [Fact]
     public void Parse_EscapedName_ReportsEopnotsupp()
     {

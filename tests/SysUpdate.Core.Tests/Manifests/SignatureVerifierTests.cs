@@ -5,6 +5,8 @@ using SysUpdate.Core.Manifests;
 namespace SysUpdate.Core.Tests.Manifests;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+// SignatureVerifierTests counts gpg temporary homes in the temp directory: the two classes must not run at once.
+[Collection(nameof(SignatureVerifier))]
 public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
 {
     private const string Url = "https://example.invalid/os/SHA256SUMS";
@@ -78,27 +80,6 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
         byte[] signature = GpgTestKeys.Sign(_keys.Ed25519Home, ManifestBytes, armor: false);
 
         await new SignatureVerifier(root: root).VerifyAsync(ManifestBytes, signature, Url);
-    }
-
-    [Fact]
-    public void ResolveKeyring_RootPrefix_FirstExistingWins()
-    {
-        string root = Path.Join(_keys.WorkDirectory, "root-" + Guid.NewGuid().ToString("N"));
-        var verifier = new SignatureVerifier(root: root);
-        Assert.Null(verifier.ResolveKeyring());
-
-        Directory.CreateDirectory(Path.Join(root, "usr/lib/systemd"));
-        Directory.CreateDirectory(Path.Join(root, "etc/systemd"));
-        File.WriteAllText(Path.Join(root, "usr/lib/systemd/import-pubring.pgp"), "");
-        Assert.Equal(Path.Join(root, "/usr/lib/systemd/import-pubring.pgp"), verifier.ResolveKeyring());
-
-        File.WriteAllText(Path.Join(root, "etc/systemd/import-pubring.gpg"), "");
-        Assert.Equal(Path.Join(root, "/etc/systemd/import-pubring.gpg"), verifier.ResolveKeyring());
-
-        File.WriteAllText(Path.Join(root, "etc/systemd/import-pubring.pgp"), "");
-        Assert.Equal(Path.Join(root, "/etc/systemd/import-pubring.pgp"), verifier.ResolveKeyring());
-
-        Assert.Equal("/explicit/ring.pgp", new SignatureVerifier(root: root, keyring: "/explicit/ring.pgp").ResolveKeyring());
     }
 
     [Fact]

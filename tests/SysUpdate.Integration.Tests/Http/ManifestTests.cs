@@ -18,9 +18,9 @@ public sealed class ManifestTests(HttpImages images)
 
     public static TheoryData<string, string, string> BadLines() => new()
     {
-        { "bad-hex", "zz" + new string('0', 62) + " *uki-v2.efi\n", "Failed to parse SHA-256 digest" },
+        { "bad-hex", "zz" + new string('0', 62) + " *uki-v2.efi\n", "Failed to parse digest at manifest line 2" },
         { "no-final-newline", new string('0', 64) + " *uki-v2.efi", "Truncated manifest file" },
-        { "dot-dot-path", new string('0', 64) + " *../uki-v2.efi\n", "Invalid file name" },
+        { "dot-dot-path", new string('0', 64) + " *../uki-v2.efi\n", "Invalid filename specified at manifest line 2, refusing." },
     };
 
     [Theory]
