@@ -16,12 +16,14 @@ internal sealed class SandboxLauncher(UnitSandbox sandbox)
 
     public static string Script => Path.Combine(Directory, "unit-sandbox.py");
 
-    public async Task<ProcessResult> RunAsync(params string[] sysupdateArgs)
-    {
-        string binary = new SysUpdateProcess().Binary;
-        var process = new SysUpdateProcess("/usr/bin/setpriv");
-        return await process.RunAsync([.. SetprivArguments(), "/usr/bin/python3", Script, .. LauncherArguments(), "--", binary, .. sysupdateArgs]);
-    }
+    /// <summary>The program that applies the sandbox (setpriv), as a process to run or socket-activate.</summary>
+    public static SysUpdateProcess Process => new("/usr/bin/setpriv");
+
+    public Task<ProcessResult> RunAsync(params string[] sysupdateArgs) => Process.RunAsync([.. Arguments(sysupdateArgs)]);
+
+    /// <summary>setpriv's arguments that end in running the published binary with <paramref name="sysupdateArgs"/>.</summary>
+    public IEnumerable<string> Arguments(params string[] sysupdateArgs) =>
+        [.. SetprivArguments(), "/usr/bin/python3", Script, .. LauncherArguments(), "--", new SysUpdateProcess().Binary, .. sysupdateArgs];
 
     private IEnumerable<string> SetprivArguments()
     {

@@ -11,10 +11,13 @@ internal sealed class SandboxTheoryAttribute : TheoryAttribute
 {
     private static readonly Lazy<string?> Reason = new(Probe);
 
-    public SandboxTheoryAttribute()
+    public SandboxTheoryAttribute(params string[] executables)
     {
+        var missing = executables.Where(e => !File.Exists(e)).ToList();
         if (Reason.Value is { } reason)
             Skip = reason;
+        else if (missing.Count > 0)
+            Skip = $"not installed: {string.Join(", ", missing)}";
     }
 
     private static string? Probe()

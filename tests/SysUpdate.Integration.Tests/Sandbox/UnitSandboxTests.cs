@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using SysUpdate.Core.Tests.Transport;
+using SysUpdate.Integration.Tests.Faults.Support;
 using SysUpdate.Integration.Tests.Support;
 
 namespace SysUpdate.Integration.Tests.Sandbox;
@@ -79,6 +81,22 @@ public sealed class UnitSandboxTests : IAsyncLifetime
         var sandbox = UnitSandbox.Load(Upstream(unit), RepoLayout.Path("packaging/systemd/50-sysupdate-dotnet.conf"));
 
         await ListAndUpdateAsync(sandbox);
+    }
+
+    [SandboxTheory(FaultPrerequisites.SocketActivate)]
+    [InlineData("upstream-262.1/systemd-sysupdate@.service", "packaging/systemd/50-sysupdate-dotnet.conf")]
+    [InlineData("src/units/sysupdate@.service", null)]
+    public async Task VarlinkUnit_SocketActivated_AnswersCheckNew(string unit, string? dropIn)
+    {
+        string unitPath = unit.StartsWith("upstream", StringComparison.Ordinal) ? Path.Combine(SandboxLauncher.Directory, unit) : RepoLayout.Path(unit);
+        var sandbox = dropIn is null ? UnitSandbox.Load(unitPath) : UnitSandbox.Load(unitPath, RepoLayout.Path(dropIn));
+        string[] server = [.. new SandboxLauncher(sandbox).Arguments($"--definitions={_definitions}", "varlink")];
+
+        using var varlink = await SocketActivatedVarlink.StartAsync(SandboxLauncher.Process, _tmp.Combine("sysupdate.sock"), server);
+        var reply = await varlink.CallAsync("io.systemd.SysUpdate.CheckNew", new JsonObject { ["target"] = new JsonObject { ["class"] = "host" } });
+
+        Assert.True(reply.Error is null, $"{reply}\n{varlink.StandardError}");
+        Assert.True(reply.Parameters["available"]?.GetValue<string>() == "2", reply.ToString());
     }
 
     [SandboxTheory]
