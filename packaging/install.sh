@@ -31,7 +31,7 @@ from="$repo/artifacts/bin"
 replace_systemd=
 uninstall=
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; }
 die() { echo "install.sh: $*" >&2; exit 1; }
 
 for arg in "$@"; do
@@ -42,7 +42,7 @@ for arg in "$@"; do
     --replace-systemd) replace_systemd=1 ;;
     --uninstall) uninstall=1 ;;
     -h|--help) usage ;;
-    *) echo "install.sh: unknown argument '$arg'" >&2; usage ;;
+    *) echo "install.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
 case $prefix in /*) ;; *) die "--prefix=$prefix must be an absolute path" ;; esac
