@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SysUpdate.Integration.Tests.Http;
 using SysUpdate.Integration.Tests.Sandbox;
 using SysUpdate.Integration.Tests.Support;
 
@@ -95,14 +96,14 @@ public sealed class HelpAndCompletionTests : IDisposable
         Assert.Equal(["update"], await CompleteAsync("updatectl.bash", PublishedBinaries.UpdateCtl!, "up"));
     }
 
-    [PackagingFact("/usr/bin/zsh")]
+    [ExecutableFact("/usr/bin/zsh")]
     public async Task ZshCompletions_Parse()
     {
         foreach (string file in (string[])["_sysupdate", "_updatectl"])
             (await new SysUpdateProcess("/usr/bin/zsh").RunAsync("-n", RepoLayout.Path("packaging/completions/" + file))).ShouldExit(0);
     }
 
-    [PackagingFact("/usr/bin/man")]
+    [ExecutableFact("/usr/bin/man")]
     public async Task ManPages_FormatWithoutWarnings()
     {
         foreach (string page in (string[])["sysupdate.8", "updatectl.1"])
@@ -114,9 +115,14 @@ public sealed class HelpAndCompletionTests : IDisposable
         }
     }
 
+    // The published binary, else the build output (an apphost that runs where it was built).
     private static string Binary(string tool) =>
-        (tool == "sysupdate" ? PublishedBinaries.SysUpdate ?? new SysUpdateProcess().Binary : PublishedBinaries.UpdateCtl)
-        ?? throw new InvalidOperationException("set UPDATECTL_BIN to the published updatectl");
+        tool == "sysupdate"
+            ? PublishedBinaries.SysUpdate ?? new SysUpdateProcess().Binary
+            : PublishedBinaries.UpdateCtl ?? new[] { "Release", "Debug" }
+                .Select(c => RepoLayout.Path($"src/UpdateCtl/bin/{c}/net10.0/linux-x64/updatectl"))
+                .FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException("updatectl is not built: run `dotnet build src/UpdateCtl` or set UPDATECTL_BIN");
 
     /// <summary>Runs the bash completion function for a command line whose last word is being completed.</summary>
     private static async Task<IReadOnlyList<string>> CompleteAsync(string completion, string binary, params string[] words)
