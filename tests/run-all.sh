@@ -44,6 +44,10 @@ command -v zstd >/dev/null || need_apt+=(zstd)
 command -v xz >/dev/null || need_apt+=(xz-utils)
 command -v bzip2 >/dev/null || need_apt+=(bzip2)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+[ -f /usr/share/bash-completion/bash_completion ] || need_apt+=(bash-completion)
+command -v zsh >/dev/null || need_apt+=(zsh)
+command -v dpkg-divert >/dev/null || need_apt+=(dpkg)
+command -v man >/dev/null || need_apt+=(man-db)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 python3 -c 'import varlink' 2>/dev/null || /usr/bin/python3 -c 'import varlink' 2>/dev/null || need_varlink=1
 if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then

@@ -7,6 +7,7 @@ using SysUpdate.Cli.Commands.List;
 using SysUpdate.Cli.Commands.Pending;
 using SysUpdate.Cli.Commands.Update;
 using SysUpdate.Cli.Commands.Vacuum;
+using SysUpdate.Cli.Help;
 using SysUpdate.Cli.Varlink;
 using SysUpdate.Core;
 using SysUpdate.Varlink;
@@ -50,6 +51,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
         root.SetAction((parse, ct) => RunAsync(parse, ct, (cli, token) => SocketActivation.IsActivated()
             ? VarlinkCommand.ServeAsync(cli, listen: null, token)
             : ListCommand.ExecuteAsync(cli, null, token)));
+        GroupedHelp.Install(root, "sysupdate(8)", output);
         return root;
     }
 

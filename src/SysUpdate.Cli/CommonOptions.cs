@@ -8,7 +8,7 @@ namespace SysUpdate.Cli;
 /// <summary>The options every verb accepts, spelled as systemd-sysupdate spells them.</summary>
 internal sealed class CommonOptions
 {
-    public readonly Option<string?> Component = new("--component", "-C") { Description = "Select component to update", Recursive = true };
+    public readonly Option<string?> Component = new("--component", "-C") { Description = "Select component to update", HelpName = "NAME", Recursive = true };
     public readonly Option<bool> ComponentAll = new("--component-all", "-A") { Description = "Select all components", Recursive = true };
     public readonly Option<bool> ComponentSuggested = new("--component-suggested", "-S") { Description = "Select all suggested components", Recursive = true };
     public readonly Option<bool> FeatureAll = new("--feature-all", "-a") { Description = "Select all features", Recursive = true };
@@ -29,7 +29,7 @@ internal sealed class CommonOptions
     public readonly Option<JsonMode> Json = new("--json")
     {
         Description = "Generate JSON output (pretty, short, off)",
-        HelpName = "pretty|short|off",
+        HelpName = "FORMAT",
         Recursive = true,
         CustomParser = ParseJson,
         DefaultValueFactory = _ => JsonMode.Off,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Text.Json;
+using SysUpdate.Cli.Help;
 using SysUpdate.Varlink;
 using SysUpdate.Varlink.Client;
 using UpdateCtl.Commands;
@@ -48,6 +49,7 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
         root.Add(EnableCommand.Create(this, enable: true));
         root.Add(EnableCommand.Create(this, enable: false));
         root.SetAction((parse, ct) => RunAsync(parse, ct, (session, token) => ListCommand.ExecuteAsync(session, null, token)));
+        GroupedHelp.Install(root, "updatectl(1)", output);
         return root;
     }
 

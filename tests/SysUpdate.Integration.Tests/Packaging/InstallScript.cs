@@ -1,0 +1,22 @@
+using SysUpdate.Integration.Tests.Sandbox;
+using SysUpdate.Integration.Tests.Support;
+
+namespace SysUpdate.Integration.Tests.Packaging;
+
+/// <summary>Runs packaging/install.sh with the published binaries staged in a directory of their own.</summary>
+internal sealed class InstallScript
+{
+    private readonly string _from;
+
+    public InstallScript(TempDirectory tmp)
+    {
+        _from = tmp.Dir("published");
+        File.Copy(PublishedBinaries.SysUpdate!, Path.Combine(_from, "sysupdate"));
+        File.Copy(PublishedBinaries.UpdateCtl!, Path.Combine(_from, "updatectl"));
+    }
+
+    public string PublishedSysUpdate => Path.Combine(_from, "sysupdate");
+
+    public Task<ProcessResult> RunAsync(params string[] args) =>
+        new SysUpdateProcess("/bin/bash").RunAsync([RepoLayout.Path("packaging/install.sh"), $"--from={_from}", .. args]);
+}
