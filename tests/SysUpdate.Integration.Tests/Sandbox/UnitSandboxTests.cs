@@ -90,7 +90,9 @@ public sealed class UnitSandboxTests : IAsyncLifetime
     {
         string unitPath = unit.StartsWith("upstream", StringComparison.Ordinal) ? Path.Combine(SandboxLauncher.Directory, unit) : RepoLayout.Path(unit);
         var sandbox = dropIn is null ? UnitSandbox.Load(unitPath) : UnitSandbox.Load(unitPath, RepoLayout.Path(dropIn));
-        string[] server = [.. new SandboxLauncher(sandbox).Arguments($"--definitions={_definitions}", "varlink")];
+        // Upstream's unit starts the binary with no verb (socket activation alone selects Varlink); ours says "varlink".
+        string[] verb = unit.StartsWith("upstream", StringComparison.Ordinal) ? [] : ["varlink"];
+        string[] server = [.. new SandboxLauncher(sandbox).Arguments([$"--definitions={_definitions}", .. verb])];
 
         using var varlink = await SocketActivatedVarlink.StartAsync(SandboxLauncher.Process, _tmp.Combine("sysupdate.sock"), server);
         var reply = await varlink.CallAsync("io.systemd.SysUpdate.CheckNew", new JsonObject { ["target"] = new JsonObject { ["class"] = "host" } });
