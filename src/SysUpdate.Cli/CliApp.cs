@@ -10,6 +10,7 @@ using SysUpdate.Cli.Commands.Vacuum;
 using SysUpdate.Cli.Help;
 using SysUpdate.Cli.Varlink;
 using SysUpdate.Core;
+using SysUpdate.Core.Faults;
 using SysUpdate.Varlink;
 using SysUpdate.Varlink.Server;
 
@@ -22,9 +23,26 @@ namespace SysUpdate.Cli;
 /// on stderr and exit 1; cancellation (SIGINT/SIGTERM) exits 130; anything else is a bug and keeps
 /// its stack trace.
 /// </summary>
-internal sealed class CliApp(TextWriter output, TextWriter error)
+/// <param name="faults">Crash tests' seam, handed to every run's <see cref="SysUpdateOptions"/>: only the
+/// test-only crash host (tests/SysUpdate.CrashHost) passes one; the shipped <c>sysupdate</c> passes null.</param>
+internal sealed class CliApp(TextWriter output, TextWriter error, IFaultInjector? faults = null)
 {
     public CommonOptions Options { get; } = new();
+
+    /// <summary>The whole program: parses <paramref name="args"/> and runs the verb; returns the exit code.</summary>
+    public async Task<int> RunMainAsync(string[] args)
+    {
+        var parse = BuildRootCommand().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per problem, as systemd tools do; the full help only when asked for.
+            foreach (var problem in parse.Errors)
+                await error.WriteLineAsync(problem.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("See 'sysupdate --help'.").ConfigureAwait(false);
+            return 1;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+    }
 
     public RootCommand BuildRootCommand()
     {
@@ -59,7 +77,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error)
     {
         try
         {
-            var cli = new CliInvocation(parse, Options, output, error);
+            var cli = new CliInvocation(parse, Options, output, error, faults);
             return await body(cli, cancellationToken).ConfigureAwait(false);
         }
         catch (SysUpdateException ex)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SysUpdate.Cli.Output;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Faults;
 
 namespace SysUpdate.Cli;
 
@@ -12,7 +13,7 @@ namespace SysUpdate.Cli;
 /// </summary>
 internal sealed class CliInvocation
 {
-    public CliInvocation(ParseResult parse, CommonOptions o, TextWriter output, TextWriter error)
+    public CliInvocation(ParseResult parse, CommonOptions o, TextWriter output, TextWriter error, IFaultInjector? faults = null)
     {
         Output = output;
         Error = error;
@@ -67,6 +68,7 @@ internal sealed class CliInvocation
             Offline = parse.GetValue(o.Offline),
             Cleanup = CommonOptions.GetBoolean(parse, o.Cleanup),
             Reboot = reboot,
+            Faults = faults,
         };
     }
 

@@ -1,3 +1,5 @@
+using SysUpdate.Core.Faults;
+
 namespace SysUpdate.Core;
 
 /// <summary>Everything the command line (or a Varlink call) decides about one run.</summary>
@@ -38,4 +40,7 @@ internal sealed record SysUpdateOptions
 
     /// <summary>Environment lookup (injected so tests and the Varlink server control it).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Crash tests' seam (a test-only host passes one in); null in the product.</summary>
+    public IFaultInjector? Faults { get; init; }
 }

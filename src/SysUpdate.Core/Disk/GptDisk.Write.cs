@@ -22,13 +22,13 @@ internal sealed partial class GptDisk
     /// <param name="change">Returns the new entry; only <see cref="GptPartition.Type"/>,
     /// <see cref="GptPartition.Uuid"/>, <see cref="GptPartition.Attributes"/> and
     /// <see cref="GptPartition.Name"/> may differ.</param>
-    /// <param name="crashPointStep">For crash tests only: the step name a
-    /// <c>between-table-writes:STEP</c> <see cref="CrashPoints"/> value selects; null matches only the bare point.</param>
+    /// <param name="betweenTableWrites">Called after the backup table is on disk and before the primary is
+    /// written (crash tests stop the process there); null in the product.</param>
     /// <returns>The entry as now written.</returns>
     /// <exception cref="InvalidOperationException">The disk was opened read-only.</exception>
     /// <exception cref="ArgumentException">No such used entry, the change touches number or extent, the
     /// type is all zeros, or the name does not fit 36 UTF-16 code units. Nothing has been written.</exception>
-    public GptPartition UpdatePartition(int number, Func<GptPartition, GptPartition> change, string? crashPointStep = null)
+    public GptPartition UpdatePartition(int number, Func<GptPartition, GptPartition> change, Action? betweenTableWrites = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(change);
@@ -53,7 +53,7 @@ internal sealed partial class GptDisk
             PartitionEntryLba = _backupEntriesLba,
         };
 
-        WriteTables(primary, backup, entries, crashPointStep);
+        WriteTables(primary, backup, entries, betweenTableWrites);
 
         _primary = primary;
         _entries = entries;
@@ -88,12 +88,12 @@ internal sealed partial class GptDisk
 
     /// <summary>The one place the two table copies are written, backup first. Keep the two calls adjacent:
     /// a crash between them leaves a new backup and an old (still valid) primary.</summary>
-    private void WriteTables(GptHeader primary, GptHeader backup, byte[] entries, string? crashPointStep)
+    private void WriteTables(GptHeader primary, GptHeader backup, byte[] entries, Action? betweenTableWrites)
     {
         try
         {
             WriteBackupTable(backup, entries);
-            CrashPoints.Hit(CrashPoints.BetweenTableWrites, crashPointStep);
+            betweenTableWrites?.Invoke();
             WritePrimaryTable(primary, entries);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -4,6 +4,7 @@ using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Compression;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Faults;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
@@ -27,17 +28,15 @@ internal sealed class PartitionTarget : ITargetResource
     /// <summary>The label of a free slot.</summary>
     public const string EmptyLabel = "_empty";
 
-    private const string MarkPartialStep = "mark-partial";
-    private const string MarkPendingStep = "mark-pending";
-    private const string CommitStep = "commit";
-    private const string VacuumStep = "vacuum";
-
     /// <summary>Set to 0 (or no/false/off) to skip reading written payloads back.</summary>
     public const string ReadbackVariable = "SYSUPDATE_READBACK";
 
     private readonly Transfer _transfer;
     private readonly bool _sync;
     private readonly Action<string>? _warn;
+
+    /// <summary>Crash tests' seam; null in the product.</summary>
+    private readonly IFaultInjector? _faults;
     private readonly Guid _type;
     private readonly Guid _partialType;
     private readonly Guid _pendingType;
@@ -60,14 +59,16 @@ internal sealed class PartitionTarget : ITargetResource
     /// <param name="locator">Finds backing disks; the real <c>/proc</c> and <c>/sys</c> by default.</param>
     /// <param name="readback">Reads each written payload back past the page cache and compares it before the
     /// slot is marked pending (<see cref="Create"/> always passes one unless <c>SYSUPDATE_READBACK=0</c>); null: no read-back.</param>
+    /// <param name="faults">Crash tests' seam, told each <see cref="CrashStep"/>; null in the product.</param>
     public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null,
-        PayloadReadback? readback = null)
+        PayloadReadback? readback = null, IFaultInjector? faults = null)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         _transfer = transfer;
         _sync = sync;
         _warn = warn;
         _readback = readback;
+        _faults = faults;
         _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
         _partialType = GptPartitionTypes.DerivePartialType(_type);
         _pendingType = GptPartitionTypes.DerivePendingType(_type);
@@ -106,13 +107,13 @@ internal sealed class PartitionTarget : ITargetResource
         {
             if (underRoot)
                 throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { Errno = Errno.EPERM };
-            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback);
+            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults);
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
             throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { Errno = Errno.EPERM };
-        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback);
+        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults);
     }
 
     public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
@@ -182,7 +183,7 @@ internal sealed class PartitionTarget : ITargetResource
         cancellationToken.ThrowIfCancellationRequested();
         var slot = instance.Partition ?? throw new InvalidOperationException($"{instance.Path} is not a partition instance.");
         Guid expected = instance.IsPartial ? _partialType : instance.IsPending ? _pendingType : _type;
-        ChangeSlot(slot, expected, slot.Label, p => p with { Name = EmptyLabel, Type = _type }, VacuumStep);
+        ChangeSlot(slot, expected, slot.Label, p => p with { Name = EmptyLabel, Type = _type }, CrashStep.VacuumBetweenTableWrites);
         return Task.CompletedTask;
     }
 
@@ -207,7 +208,7 @@ internal sealed class PartitionTarget : ITargetResource
             : null;
 
         var slot = ClaimSlot(label, needed);
-        CrashPoints.Hit(CrashPoints.AfterMarkPartial);
+        _faults?.Reached(CrashStep.AfterMarkPartial);
 
         var written = _readback is null ? null : new SegmentedDigest();
         long length;
@@ -216,9 +217,7 @@ internal sealed class PartitionTarget : ITargetResource
             using (var handle = OpenForPayload())
             using (var direct = TryOpenDirectForPayload())
             {
-                Stream decoded = reader.Decoded;
-                if (CrashPoints.IsArmed(CrashPoints.MidPayload))
-                    decoded = new CrashAfterBytesStream(decoded, CrashPoints.AfterBytes(needed is { } n ? Math.Max(1, n / 2) : 1024 * 1024));
+                Stream decoded = _faults?.WrapPayload(reader.Decoded, needed) ?? reader.Decoded;
                 length = await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
                     .ConfigureAwait(false);
             }
@@ -237,15 +236,15 @@ internal sealed class PartitionTarget : ITargetResource
             ReleaseSlot(slot, label);
             throw;
         }
-        CrashPoints.Hit(CrashPoints.AfterPayload);
+        _faults?.Reached(CrashStep.AfterPayload);
 
         slot = ChangeSlot(slot, _partialType, label, p => p with
         {
             Type = _pendingType,
             Uuid = metadata.PartitionUuid ?? p.Uuid,
             Attributes = PendingAttributes(p.Attributes, metadata),
-        }, MarkPendingStep);
-        CrashPoints.Hit(CrashPoints.AfterMarkPending);
+        }, CrashStep.MarkPendingBetweenTableWrites);
+        _faults?.Reached(CrashStep.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
     }
 
@@ -278,7 +277,7 @@ internal sealed class PartitionTarget : ITargetResource
     {
         try
         {
-            ChangeSlot(slot, _partialType, label, p => p with { Name = EmptyLabel, Type = _type }, VacuumStep);
+            ChangeSlot(slot, _partialType, label, p => p with { Name = EmptyLabel, Type = _type }, CrashStep.VacuumBetweenTableWrites);
         }
         catch (SysUpdateException ex)
         {
@@ -294,9 +293,9 @@ internal sealed class PartitionTarget : ITargetResource
             : throw new InvalidOperationException("InstallAsync() needs a pending slot: AcquireAsync() or PrepareFromPending() first."));
         cancellationToken.ThrowIfCancellationRequested();
 
-        CrashPoints.Hit(CrashPoints.BeforeCommit);
-        slot = ChangeSlot(slot, _pendingType, slot.Label, p => p with { Name = label, Type = _type }, CommitStep);
-        CrashPoints.Hit(CrashPoints.AfterCommit);
+        _faults?.Reached(CrashStep.BeforeCommit);
+        slot = ChangeSlot(slot, _pendingType, slot.Label, p => p with { Name = label, Type = _type }, CrashStep.CommitBetweenTableWrites);
+        _faults?.Reached(CrashStep.AfterCommit);
         _acquired.Remove(prepared);
         return Task.FromResult(InstancePath(slot.DeviceNode));
     }
@@ -355,13 +354,13 @@ internal sealed class PartitionTarget : ITargetResource
             { Errno = Errno.ENOSPC };
         }
 
-        CrashPoints.Hit(CrashPoints.BeforeMarkPartial);
-        return ToSlot(disk.UpdatePartition(best.Number, p => p with { Name = label, Type = _partialType }, MarkPartialStep));
+        _faults?.Reached(CrashStep.BeforeMarkPartial);
+        return ToSlot(disk.UpdatePartition(best.Number, p => p with { Name = label, Type = _partialType }, BetweenTableWrites(CrashStep.MarkPartialBetweenTableWrites)));
     }
 
     /// <summary>Re-reads the table under the lock, checks that the slot is still what this run saw (same
     /// extent, type and label), and writes the change.</summary>
-    private PartitionSlot ChangeSlot(PartitionSlot slot, Guid expectedType, string expectedLabel, Func<GptPartition, GptPartition> change, string step)
+    private PartitionSlot ChangeSlot(PartitionSlot slot, Guid expectedType, string expectedLabel, Func<GptPartition, GptPartition> change, CrashStep tableWrite)
     {
         using var disk = OpenDisk(writable: true);
         var current = disk.FindPartition(slot.Number);
@@ -373,8 +372,10 @@ internal sealed class PartitionTarget : ITargetResource
                 $"{SlotName(slot)}: partition {slot.Number} changed underneath us (expected type {expectedType}, label '{expectedLabel}'; found {found}), refusing.")
             { Errno = Errno.ESTALE };
         }
-        return ToSlot(disk.UpdatePartition(slot.Number, change, step));
+        return ToSlot(disk.UpdatePartition(slot.Number, change, BetweenTableWrites(tableWrite)));
     }
+
+    private Action? BetweenTableWrites(CrashStep tableWrite) => _faults is { } faults ? () => faults.Reached(tableWrite) : null;
 
     private GptDisk OpenDisk(bool writable) => GptDisk.Open(Location, writable);
 

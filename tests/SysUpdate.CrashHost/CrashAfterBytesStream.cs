@@ -1,13 +1,11 @@
-using SysUpdate.Core.Disk;
-
-namespace SysUpdate.Core.Targets;
+namespace SysUpdate.CrashHost;
 
 /// <summary>
-/// For the <see cref="CrashPoints.MidPayload"/> crash test only: passes reads through and kills the
-/// process at the first read after <c>threshold</c> bytes have been handed out — by then the writer has
-/// written at least everything but its current chunk.
+/// For <see cref="Core.Faults.CrashStep.MidPayload"/>: passes reads through and calls <c>crash</c> at the first
+/// read after <c>threshold</c> bytes have been handed out — by then the writer has written at least
+/// everything but its current chunk.
 /// </summary>
-internal sealed class CrashAfterBytesStream(Stream inner, long threshold) : Stream
+internal sealed class CrashAfterBytesStream(Stream inner, long threshold, Action crash) : Stream
 {
     private long _passed;
 
@@ -59,6 +57,6 @@ internal sealed class CrashAfterBytesStream(Stream inner, long threshold) : Stre
     private void CheckThreshold()
     {
         if (_passed >= threshold)
-            CrashPoints.Crash(CrashPoints.MidPayload);
+            crash();
     }
 }
