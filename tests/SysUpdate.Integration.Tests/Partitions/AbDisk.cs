@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Faults;
 using SysUpdate.Integration.Tests.Support;
 
 namespace SysUpdate.Integration.Tests.Partitions;
@@ -145,9 +146,10 @@ internal sealed class AbDisk : IDisposable
     /// <summary>Runs <c>sysupdate --definitions=… ARGS</c>.</summary>
     public Task<ProcessResult> RunAsync(params string[] args) => Sysupdate.RunAsync(["--definitions=" + Definitions, .. args]);
 
-    /// <summary>Runs with <c>SYSUPDATE_TEST_CRASH_AT=<paramref name="point"/></c>.</summary>
-    public Task<ProcessResult> RunCrashingAtAsync(string point, params string[] args) =>
-        new SysUpdateProcess(Sysupdate.Binary).WithEnvironment("SYSUPDATE_TEST_CRASH_AT", point).RunAsync(["--definitions=" + Definitions, .. args]);
+    /// <summary>Runs <c>--definitions=… ARGS</c> in the test-only <see cref="CrashHost"/>, which SIGKILLs
+    /// itself at the first of <paramref name="steps"/> it reaches.</summary>
+    public Task<ProcessResult> RunCrashingAtAsync(IEnumerable<CrashStep> steps, params string[] args) =>
+        CrashHost.RunCrashingAtAsync(steps, ["--definitions=" + Definitions, .. args]);
 
     /// <summary>Our reader on the disk (read-only open).</summary>
     public GptDisk Open() => GptDisk.Open(DiskPath, writable: false);

@@ -1,4 +1,5 @@
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Faults;
 
 namespace SysUpdate.Integration.Tests.Partitions;
 
@@ -13,19 +14,20 @@ internal static class CrashScenario
     private static readonly Guid VerityPending = GptPartitionTypes.DerivePendingType(AbDisk.VerityType);
 
     /// <summary>
-    /// Kills <c>update</c> (v1 → v2) at <paramref name="point"/> (exit 137); asserts sfdisk finds the table
+    /// Kills <c>update</c> (v1 → v2) at the first of <paramref name="steps"/> it reaches (exit 137); asserts sfdisk finds the table
     /// clean and agrees with our reader, v1 is intact and listed as installed, no slot falsely claims v2,
     /// and the primary (and, if given, the backup) table shows the expected state; then recovers with a
     /// plain <c>update</c> and asserts v2 is installed byte for byte.
     /// </summary>
-    public static async Task KillAndRecoverAsync(string point, CrashState expected, CrashState? expectedBackup, Action<string> output)
+    public static async Task KillAndRecoverAsync(IReadOnlyList<CrashStep> steps, CrashState expected, CrashState? expectedBackup, Action<string> output)
     {
+        string point = string.Join(',', steps);
         using var disk = new AbDisk(512);
         var v1 = disk.Publish("v1");
         (await disk.RunAsync("update")).ShouldExit(0);
         var v2 = disk.Publish("v2");
 
-        var crashed = await disk.RunCrashingAtAsync(point, "update");
+        var crashed = await disk.RunCrashingAtAsync(steps, "update");
         crashed.ShouldExit(137);
         output($"{point}: killed; stderr tail: {crashed.ErrorLines.LastOrDefault()}");
 
@@ -36,12 +38,12 @@ internal static class CrashScenario
             disk.AssertInstalled(gpt, v1, AbDisk.UsrA, AbDisk.VerityA, because);
             disk.AssertEspUntouched(gpt, because);
             AssertNoFalseV2(disk, gpt, v2, because);
-            AssertState(disk, gpt, v2, expected, point, because);
+            AssertState(disk, gpt, v2, expected, steps, because);
         }
         if (expectedBackup is { } backupState)
         {
             using var backup = OpenBackupView(disk);
-            AssertState(disk, backup, v2, backupState, point, $"{because}, backup table");
+            AssertState(disk, backup, v2, backupState, steps, $"{because}, backup table");
         }
 
         var v1Detail = (await disk.RunAsync("--offline", "--json=short", "list", "v1")).ShouldExit(0);
@@ -80,7 +82,7 @@ internal static class CrashScenario
         }
     }
 
-    private static void AssertState(AbDisk disk, GptDisk gpt, Release v2, CrashState state, string point, string because)
+    private static void AssertState(AbDisk disk, GptDisk gpt, Release v2, CrashState state, IReadOnlyList<CrashStep> steps, string because)
     {
         byte[] emptyUsr = new byte[AbDisk.UsrSlotSize], emptyVerity = new byte[AbDisk.VeritySlotSize];
         switch (state)
@@ -91,15 +93,15 @@ internal static class CrashScenario
                 break;
             case CrashState.UsrPartial:
                 // Payload bytes: none yet, half, or all, depending on the point.
-                byte[]? content = point switch
+                byte[]? content = steps switch
                 {
-                    CrashPoints.AfterMarkPartial => emptyUsr,
-                    CrashPoints.AfterPayload => v2.Usr,
+                    [CrashStep.AfterMarkPartial] => emptyUsr,
+                    [CrashStep.AfterPayload] => v2.Usr,
                     _ => null,
                 };
                 disk.AssertSlot(gpt, AbDisk.UsrB, UsrPartial, v2.UsrLabel, content, because);
                 disk.AssertSlot(gpt, AbDisk.VerityB, AbDisk.VerityType, "_empty", emptyVerity, because);
-                if (point == CrashPoints.MidPayload)
+                if (steps is [CrashStep.MidPayload])
                 {
                     byte[] slot = disk.ReadSlot(gpt.FindPartition(AbDisk.UsrB)!);
                     // Writes are issued asynchronously, so at the kill the first chunk may or may not

@@ -1,4 +1,5 @@
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Faults;
 using Xunit.Abstractions;
 
 namespace SysUpdate.Integration.Tests.Partitions;
@@ -6,17 +7,26 @@ namespace SysUpdate.Integration.Tests.Partitions;
 /// <summary>
 /// Kills between the backup and the primary table write of a GPT change: the primary (still valid) must
 /// show the old state, the backup the new one, sfdisk must find nothing wrong, and the next run must carry
-/// on from the old state.
+/// on from the old state. The kills come from the test-only <see cref="Support.CrashHost"/>.
 /// </summary>
 public sealed class PartitionTableWriteCrashTests(ITestOutputHelper output)
 {
+    /// <summary>Every table write an update makes, of any kind: armed together, the first one reached is killed.</summary>
+    private const string AnyTableWrite = "any";
+
+    private static readonly CrashStep[] TableWrites =
+    [
+        CrashStep.MarkPartialBetweenTableWrites, CrashStep.MarkPendingBetweenTableWrites,
+        CrashStep.CommitBetweenTableWrites, CrashStep.VacuumBetweenTableWrites,
+    ];
+
     [Theory]
-    [InlineData(CrashPoints.BetweenTableWrites, CrashState.Untouched, CrashState.UsrPartial)]
-    [InlineData(CrashPoints.BetweenTableWrites + ":mark-partial", CrashState.Untouched, CrashState.UsrPartial)]
-    [InlineData(CrashPoints.BetweenTableWrites + ":mark-pending", CrashState.UsrPartial, CrashState.UsrPending)]
-    [InlineData(CrashPoints.BetweenTableWrites + ":commit", CrashState.BothPending, CrashState.UsrCommitted)]
-    public Task Update_KilledBetweenTableWrites_PrimaryOldBackupNewAndRecoversToV2(string point, CrashState primary, CrashState backup) =>
-        CrashScenario.KillAndRecoverAsync(point, primary, backup, output.WriteLine);
+    [InlineData(AnyTableWrite, CrashState.Untouched, CrashState.UsrPartial)]
+    [InlineData(nameof(CrashStep.MarkPartialBetweenTableWrites), CrashState.Untouched, CrashState.UsrPartial)]
+    [InlineData(nameof(CrashStep.MarkPendingBetweenTableWrites), CrashState.UsrPartial, CrashState.UsrPending)]
+    [InlineData(nameof(CrashStep.CommitBetweenTableWrites), CrashState.BothPending, CrashState.UsrCommitted)]
+    public Task Update_KilledBetweenTableWrites_PrimaryOldBackupNewAndRecoversToV2(string step, CrashState primary, CrashState backup) =>
+        CrashScenario.KillAndRecoverAsync(step == AnyTableWrite ? TableWrites : [Enum.Parse<CrashStep>(step)], primary, backup, output.WriteLine);
 
     [Fact]
     public async Task Update_KilledBetweenTableWritesOfVacuum_KeepsBothVersionsAndRecoversToV3()
@@ -28,8 +38,8 @@ public sealed class PartitionTableWriteCrashTests(ITestOutputHelper output)
         (await disk.RunAsync("update")).ShouldExit(0);
         var v3 = disk.Publish("v3");
 
-        string point = CrashPoints.BetweenTableWrites + ":vacuum";
-        (await disk.RunCrashingAtAsync(point, "update")).ShouldExit(137);
+        const CrashStep point = CrashStep.VacuumBetweenTableWrites;
+        (await disk.RunCrashingAtAsync([point], "update")).ShouldExit(137);
 
         string because = $"after a kill at {point}";
         disk.AssertTablesAgree(because, output.WriteLine);

@@ -1,0 +1,45 @@
+using System.Reflection;
+using SysUpdate.Core.Faults;
+
+namespace SysUpdate.Integration.Tests.Support;
+
+/// <summary>
+/// The test-only <c>SysUpdate.CrashHost</c> (tests/SysUpdate.CrashHost): sysupdate's command line with a fault
+/// injector that SIGKILLs the process at the <see cref="CrashStep"/>s it is given, for the process-level crash
+/// tests (the shipped binary has no such switch). The binary is <c>$SYSUPDATE_CRASH_HOST</c> if set
+/// (tests/run-all.sh publishes it next to the product), else the build output of the configuration these
+/// tests were built in (this project builds it as a reference).
+/// </summary>
+internal static class CrashHost
+{
+    private const string BinaryVariable = "SYSUPDATE_CRASH_HOST";
+
+    private static readonly Lazy<string> Located = new(Locate);
+
+    public static string Binary => Located.Value;
+
+    /// <summary>Runs the crash host with sysupdate's <paramref name="args"/>, killing itself at the first of
+    /// <paramref name="steps"/> it reaches.</summary>
+    public static Task<ProcessResult> RunCrashingAtAsync(IEnumerable<CrashStep> steps, params string[] args) =>
+        new SysUpdateProcess(Binary).RunAsync(["--crash-at=" + string.Join(',', steps), .. args]);
+
+    private static string Locate()
+    {
+        if (Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } fromEnvironment)
+        {
+            if (!File.Exists(fromEnvironment))
+                throw new FileNotFoundException($"{BinaryVariable} points at a missing file: {fromEnvironment}");
+            return fromEnvironment;
+        }
+        string configuration = typeof(CrashHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "Configuration").Value!;
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SysUpdate.sln")))
+            dir = dir.Parent;
+        if (dir is null)
+            throw new FileNotFoundException($"No SysUpdate.sln above {AppContext.BaseDirectory}; set {BinaryVariable}");
+        string built = Path.Combine(dir.FullName, "tests/SysUpdate.CrashHost/bin", configuration, "net10.0/SysUpdate.CrashHost");
+        return File.Exists(built) ? built
+            : throw new FileNotFoundException($"{built} is not built; run `dotnet build tests/SysUpdate.Integration.Tests -c {configuration}` or set {BinaryVariable}");
+    }
+}
