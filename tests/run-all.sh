@@ -73,8 +73,8 @@ dotnet build SysUpdate.sln -c Release -nologo -v q --no-restore
 dotnet publish src/SysUpdate.Cli -c Release -nologo -v q --no-restore -o artifacts/bin
 dotnet publish src/UpdateCtl -c Release -nologo -v q --no-restore -o artifacts/bin
 export SYSUPDATE_BIN="$repo/artifacts/bin/sysupdate" UPDATECTL_BIN="$repo/artifacts/bin/updatectl"
-# Test-only: sysupdate's CLI with a self-killing fault injector, for the crash tests (never shipped).
-dotnet publish tests/SysUpdate.CrashHost -c Release -nologo -v q --no-restore -o artifacts/crash-host && export SYSUPDATE_CRASH_HOST="$repo/artifacts/crash-host/SysUpdate.CrashHost"
+dotnet publish tests/SysUpdate.CrashHost -c Release -nologo -v q --no-restore -o artifacts/crash-host   # test-only, for the crash tests
+export SYSUPDATE_CRASH_HOST="$repo/artifacts/crash-host/SysUpdate.CrashHost"
 
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
