@@ -129,6 +129,42 @@ public sealed class GptDiskTests : IDisposable
     }
 
     [SfdiskFact]
+    public void UpdatePartition_StoppedBetweenTableWrites_PrimaryOldBackupNew()
+    {
+        string image = MakeSfdiskImage();
+        int calls = 0;
+        using (GptDisk disk = GptDisk.Open(image, writable: true))
+        {
+            Assert.Throws<InvalidOperationException>(() => disk.UpdatePartition(2, p => p with { Name = "root_1.1" }, () =>
+            {
+                calls++;
+                throw new InvalidOperationException("stopped between the table writes");
+            }));
+        }
+        Assert.Equal(1, calls);
+
+        int sectorSize;
+        using (GptDisk primary = GptDisk.Open(image, writable: false))
+        {
+            Assert.False(primary.RecoveredFromBackup);
+            Assert.Equal("root_1.0 ü ☃", primary.FindPartition(2)!.Name);
+            sectorSize = primary.SectorSize;
+        }
+
+        // Spoil the primary header's disk GUID (its CRC no longer matches) so the reader falls back to the backup.
+        using (var stream = new FileStream(image, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = sectorSize + 0x38;
+            int b = stream.ReadByte();
+            stream.Position = sectorSize + 0x38;
+            stream.WriteByte((byte)(b ^ 0xFF));
+        }
+        using GptDisk backup = GptDisk.Open(image, writable: false);
+        Assert.True(backup.RecoveredFromBackup);
+        Assert.Equal("root_1.1", backup.FindPartition(2)!.Name);
+    }
+
+    [SfdiskFact]
     public void Open_PrimaryHeaderCorrupt_RecoversFromBackupAndWriteRepairs()
     {
         string image = MakeSfdiskImage();
