@@ -104,7 +104,8 @@ for trx in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(trx).getroot().find(".//{*}Counters")
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0))
-    s += int(c.get("notExecuted", 0))
+    # xunit's skips are results with outcome NotExecuted; the Counters' notExecuted attribute stays 0 for them.
+    s += sum(r.get("outcome") == "NotExecuted" for r in ET.parse(trx).getroot().findall(".//{*}UnitTestResult"))
 print(f"{p} passed, {f} failed, {s} skipped")
 PY
 exit $status

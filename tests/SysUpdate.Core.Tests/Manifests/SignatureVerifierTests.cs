@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Text;
 using SysUpdate.Core.Manifests;
 
 namespace SysUpdate.Core.Tests.Manifests;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-// SignatureVerifierTests counts gpg temporary homes in the temp directory: the two classes must not run at once.
 [Collection(nameof(SignatureVerifier))]
 public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
 {
@@ -121,18 +119,19 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     [Fact]
     public async Task VerifyAsync_Cancelled_KillsChildAndCleansUp()
     {
-        string script = Path.Join(_keys.WorkDirectory, "slow-gpg-" + Guid.NewGuid().ToString("N"));
-        File.WriteAllText(script, "#!/bin/sh\nexec sleep 30\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        var verifier = new SignatureVerifier(keyring: _keys.Keyring, gpgCommands: [script]);
-        int before = CountTempHomes();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var clock = Stopwatch.StartNew();
+        var gpg = RecordingGpg.Create(_keys.WorkDirectory, then: "exec sleep 3600");
+        var verifier = new SignatureVerifier(keyring: _keys.Keyring, gpgCommands: [gpg.Script]);
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => verifier.VerifyAsync(ManifestBytes, "sig"u8.ToArray(), Url, cts.Token));
+        Task verifying = verifier.VerifyAsync(ManifestBytes, "sig"u8.ToArray(), Url, cts.Token);
+        (int pid, string home) = await gpg.WaitUntilStartedAsync(HungTest);
+        Assert.True(Directory.Exists(home));
+        await cts.CancelAsync();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Equal(before, CountTempHomes());
+        // Were the child not killed, the verifier would wait out its hour-long sleep: the generous timeout catches that hang.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => verifying.WaitAsync(HungTest));
+        Assert.False(Directory.Exists("/proc/" + pid), $"the gpg child {pid} is still running");
+        Assert.False(Directory.Exists(home), $"the verifier left its gpg home {home}");
     }
 
     [Fact]
@@ -146,12 +145,15 @@ public sealed class SignatureVerifierTests : IClassFixture<GpgTestKeys>
     public async Task VerifyAsync_Success_RemovesTemporaryHome()
     {
         byte[] signature = GpgTestKeys.Sign(_keys.Ed25519Home, ManifestBytes, armor: false);
-        int before = CountTempHomes();
+        var gpg = RecordingGpg.Create(_keys.WorkDirectory, then: "exec gpg \"$@\"");
 
-        await new SignatureVerifier(keyring: _keys.Keyring).VerifyAsync(ManifestBytes, signature, Url);
+        await new SignatureVerifier(keyring: _keys.Keyring, gpgCommands: [gpg.Script]).VerifyAsync(ManifestBytes, signature, Url);
 
-        Assert.Equal(before, CountTempHomes());
+        (_, string home) = await gpg.WaitUntilStartedAsync(HungTest);
+        Assert.StartsWith(Path.GetTempPath(), home, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(home), $"the verifier left its gpg home {home}");
     }
 
-    private static int CountTempHomes() => Directory.GetDirectories(Path.GetTempPath(), "sysupdate-gpg-*").Length;
+    /// <summary>Only fails a test that hangs.</summary>
+    private static readonly TimeSpan HungTest = TimeSpan.FromMinutes(2);
 }

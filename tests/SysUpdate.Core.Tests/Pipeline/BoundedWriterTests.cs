@@ -11,26 +11,38 @@ public sealed class BoundedWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static SafeFileHandle? OpenDirect(string path)
-    {
-        int fd = DiskInterop.Open(path, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
-        return fd < 0 || DiskInterop.O_DIRECT == 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
-
-    [Theory]
-    [InlineData(0, true)]
-    [InlineData(1024 * 1024, true)]
-    [InlineData(1024 * 1024, false)]
-    [InlineData(512, true)] // an offset O_DIRECT cannot use: everything goes buffered
-    public async Task CopyAsync_WithAndWithoutDirect_WritesExactlyThePayloadAtTheOffset(long offset, bool useDirect)
+    [DirectIoTheory]
+    [InlineData(0)]
+    [InlineData(1024 * 1024)]
+    [InlineData(512)] // an offset O_DIRECT cannot use: everything goes buffered
+    public async Task CopyAsync_WithDirectHandle_WritesExactlyThePayloadAtTheOffset(long offset)
     {
         string path = Path.Combine(_dir, "disk.img");
         byte[] before = RandomNumberGenerator.GetBytes(6 * 1024 * 1024);
         File.WriteAllBytes(path, before);
+        using SafeFileHandle? direct = DirectIoTheoryAttribute.OpenDirect(path);
+        Assert.NotNull(direct); // the attribute's probe found O_DIRECT usable on this file system
+
+        await CopyAndAssertAsync(path, before, offset, direct);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1024 * 1024)]
+    public async Task CopyAsync_Buffered_WritesExactlyThePayloadAtTheOffset(long offset)
+    {
+        string path = Path.Combine(_dir, "disk.img");
+        byte[] before = RandomNumberGenerator.GetBytes(6 * 1024 * 1024);
+        File.WriteAllBytes(path, before);
+
+        await CopyAndAssertAsync(path, before, offset, direct: null);
+    }
+
+    private static async Task CopyAndAssertAsync(string path, byte[] before, long offset, SafeFileHandle? direct)
+    {
         byte[] payload = RandomNumberGenerator.GetBytes((3 * 1024 * 1024) + 1234); // unaligned tail
 
         using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite))
-        using (var direct = useDirect ? OpenDirect(path) : null)
         {
             long written = await BoundedWriter.CopyAsync(new MemoryStream(payload), handle, offset, 4 * 1024 * 1024, path, sync: true,
                 CancellationToken.None, direct);

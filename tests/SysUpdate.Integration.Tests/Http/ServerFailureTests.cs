@@ -5,25 +5,22 @@ namespace SysUpdate.Integration.Tests.Http;
 
 /// <summary>
 /// A server that does not cooperate — missing manifest, 500 forever, headers and then silence, a
-/// redirect loop — makes the run fail with one line naming the URL, exit 1, within a few seconds
-/// (1 s read timeout, 2 retries 50 ms apart via the SYSUPDATE_HTTP_* overrides); and a server that
-/// does cooperate is asked conditionally the second time.
+/// redirect loop — makes the run fail with one line naming the URL, exit 1 (1 s read timeout, 2 retries
+/// 50 ms apart via the SYSUPDATE_HTTP_* overrides; the retries are counted, not timed — how fast a run
+/// gives up belongs in the benchmarks); and a server that does cooperate is asked conditionally the second time.
 /// </summary>
 [Collection(HttpCollection.Name)]
 public sealed class ServerFailureTests(HttpImages images)
 {
-    private static readonly TimeSpan Fast = TimeSpan.FromSeconds(8);
-
     [Fact]
     public async Task Update_ManifestMissing404_OneLineErrorNoRetry()
     {
         await using var bench = await SetUpAsync();
 
-        var (result, elapsed) = await TimedAsync(bench, "update");
+        var result = await bench.RunAsync("update");
 
         HttpBench.AssertOneLineError(result, bench.ManifestUrl, "404");
         Assert.Equal(404, Assert.Single(bench.Requests("SHA256SUMS")).Status);
-        Assert.True(elapsed < Fast, $"took {elapsed}");
     }
 
     [Fact]
@@ -34,13 +31,12 @@ public sealed class ServerFailureTests(HttpImages images)
         manifest.FailStatus = 500;
         manifest.FailTimes = int.MaxValue;
 
-        var (result, elapsed) = await TimedAsync(bench, "update");
+        var result = await bench.RunAsync("update");
 
         HttpBench.AssertOneLineError(result, bench.ManifestUrl, "500", "3 attempts");
         Assert.Equal(3, bench.Requests("SHA256SUMS").Count);
         Assert.All(bench.Requests("SHA256SUMS"), r => Assert.Equal(500, r.Status));
         Assert.Empty(bench.PayloadRequests());
-        Assert.True(elapsed < Fast, $"took {elapsed}");
     }
 
     [Theory]
@@ -58,8 +54,7 @@ public sealed class ServerFailureTests(HttpImages images)
         HttpBench.AssertOneLineError(result, bench.SourceUrl + "/" + stalled, "1 s");
         Assert.All(bench.Requests(stalled), r => Assert.Equal(0, r.BytesSent));
         Assert.DoesNotContain("uki_v1.efi", Payloads.Names(bench.InRoot("/var/lib/uki")));
-        Assert.True(elapsed >= TimeSpan.FromSeconds(1), $"gave up after {elapsed}, before the read timeout");
-        Assert.True(elapsed < Fast, $"took {elapsed}");
+        Assert.True(elapsed >= TimeSpan.FromSeconds(1), $"gave up after {elapsed}, before the read timeout"); // a lower bound only
     }
 
     [Fact]
@@ -70,12 +65,11 @@ public sealed class ServerFailureTests(HttpImages images)
         bench.Server.Redirect("/loop/a", "/loop/b");
         bench.Server.Redirect("/loop/b", HttpBench.ImagesPath + "SHA256SUMS");
 
-        var (result, elapsed) = await TimedAsync(bench, "update");
+        var result = await bench.RunAsync("update");
 
         HttpBench.AssertOneLineError(result, bench.ManifestUrl, "redirect");
         int hops = bench.Requests("SHA256SUMS").Count + bench.Server.RequestCount("/loop/a") + bench.Server.RequestCount("/loop/b");
         Assert.InRange(hops, 3, 12); // followed around the loop, and then stopped
-        Assert.True(elapsed < Fast, $"took {elapsed}");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SysUpdate.Varlink.Tests.Service;
 using System.Text.Json;
 
 namespace SysUpdate.Varlink.Tests.Interop;
@@ -6,20 +7,13 @@ namespace SysUpdate.Varlink.Tests.Interop;
 /// <summary>The reference python3-varlink client (Debian package python3-varlink) against our server.</summary>
 public sealed class PythonVarlinkTests
 {
-    [Fact]
+    [PythonVarlinkFact]
     public async Task PythonClient_CallsStreamsAndIntrospects()
     {
-        string? python = FindPythonWithVarlink();
-        if (python is null)
-        {
-            Console.WriteLine("SKIPPED PythonClient_CallsStreamsAndIntrospects: python3-varlink is not installed (apt-get install -t bookworm-backports python3-varlink)");
-            return;
-        }
-
         await using var server = new TestServer();
         string script = FindScript();
 
-        (int exitCode, string stdout, string stderr) = await RunAsync(python, script, server.SocketPath);
+        (int exitCode, string stdout, string stderr) = await RunAsync(Prerequisites.Python, script, server.SocketPath);
 
         Assert.True(exitCode == 0, $"python client failed: {stderr}");
         using JsonDocument document = JsonDocument.Parse(stdout);
@@ -40,26 +34,6 @@ public sealed class PythonVarlinkTests
     {
         string fromSource = Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "python", "varlink_client.py");
         return File.Exists(fromSource) ? Path.GetFullPath(fromSource) : Path.Combine(AppContext.BaseDirectory, "python", "varlink_client.py");
-    }
-
-    private static string? FindPythonWithVarlink()
-    {
-        foreach (string candidate in new[] { "/usr/bin/python3", "python3" })
-        {
-            try
-            {
-                using Process? process = Process.Start(new ProcessStartInfo(candidate, ["-c", "import varlink"]) { RedirectStandardError = true });
-                if (process is not null && process.WaitForExit(10_000) && process.ExitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-            }
-        }
-
-        return null;
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, params string[] arguments)

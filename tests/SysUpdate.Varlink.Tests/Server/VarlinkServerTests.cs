@@ -9,7 +9,7 @@ namespace SysUpdate.Varlink.Tests.Server;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class VarlinkServerTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Call_Ping_RepliesWithParameters()
@@ -312,21 +312,33 @@ public sealed class VarlinkServerTests
     }
 
     [Fact]
-    public async Task HalfSentMessage_ThenSilence_DisconnectedAfterTimeout_OthersServedMeanwhile()
+    public async Task HalfSentMessage_ThenSilence_OthersServedMeanwhile()
     {
-        await using var server = new TestServer(new VarlinkServerOptions { PartialMessageTimeout = TimeSpan.FromMilliseconds(500) });
+        // A timeout far beyond the test: the stalled connection is certainly still pending while the other is served.
+        await using var server = new TestServer(new VarlinkServerOptions { PartialMessageTimeout = TimeSpan.FromHours(1) });
         using RawConnection stalled = await RawConnection.ConnectAsync(server.SocketPath);
         await stalled.SendAsync("""{"method":"org.example.Test.Ping","param""", terminate: false);
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
-        await using (VarlinkClient other = await VarlinkClient.ConnectAsync(server.SocketPath))
-        {
-            Assert.Equal("ok", (await other.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "ok" })).GetProperty("text").GetString());
-        }
+        await using VarlinkClient other = await VarlinkClient.ConnectAsync(server.SocketPath);
+        JsonElement reply = await other.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "ok" }).WaitAsync(Timeout);
 
-        Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(500), "the stalled connection blocked another client");
-        Assert.Null(await stalled.ReceiveAsync());
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(400), $"disconnected too early: {started.Elapsed}");
+        Assert.Equal("ok", reply.GetProperty("text").GetString());
+        Assert.DoesNotContain(server.Log, line => line.Contains("partial message", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HalfSentMessage_ThenSilence_DisconnectedNoEarlierThanTimeout()
+    {
+        var partialTimeout = TimeSpan.FromMilliseconds(300);
+        await using var server = new TestServer(new VarlinkServerOptions { PartialMessageTimeout = partialTimeout });
+        using RawConnection stalled = await RawConnection.ConnectAsync(server.SocketPath);
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        await stalled.SendAsync("""{"method":"org.example.Test.Ping","param""", terminate: false);
+
+        Assert.Null(await stalled.ReceiveAsync(Timeout));
+
+        // A lower bound only (the server must wait out its timeout); the upper bound is the generous receive timeout.
+        Assert.True(sent.Elapsed >= partialTimeout * 0.8, $"disconnected too early: {sent.Elapsed}");
         Assert.Contains(server.Log, line => line.Contains("partial message", StringComparison.Ordinal));
     }
 
@@ -334,12 +346,18 @@ public sealed class VarlinkServerTests
     public async Task IdleConnection_BetweenMessages_IsNotTimedOut()
     {
         await using var server = new TestServer(new VarlinkServerOptions { PartialMessageTimeout = TimeSpan.FromMilliseconds(200) });
-        await using VarlinkClient client = await VarlinkClient.ConnectAsync(server.SocketPath);
-        await client.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "1" });
+        await using VarlinkClient idle = await VarlinkClient.ConnectAsync(server.SocketPath);
+        await idle.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "1" });
 
-        await Task.Delay(600);
+        // A stalled connection opened after the idle one fell silent: once the server has timed it out, the idle
+        // connection has been silent for longer than the timeout too — no sleep needed to know that.
+        using (RawConnection stalled = await RawConnection.ConnectAsync(server.SocketPath))
+        {
+            await stalled.SendAsync("""{"method":"org.example.Test.Ping","param""", terminate: false);
+            Assert.Null(await stalled.ReceiveAsync(Timeout));
+        }
 
-        Assert.Equal("2", (await client.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "2" })).GetProperty("text").GetString());
+        Assert.Equal("2", (await idle.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "2" })).GetProperty("text").GetString());
     }
 
     [Fact]

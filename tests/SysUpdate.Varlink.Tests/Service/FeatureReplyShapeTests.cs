@@ -32,7 +32,7 @@ public sealed class FeatureReplyShapeTests
     [SysUpdateBinaryFact]
     public async Task ListFeatures_Test72Features_EachObjectAs262()
     {
-        await using var server = (await SysUpdateServer.StartAsync(WriteTest72Features))!;
+        await using var server = await SysUpdateServer.StartAsync(WriteTest72Features);
         await using var client = await server.ConnectAsync();
 
         var features = (await client.CallAsync(Interface + "ListFeatures", Host)).GetProperty("features")
@@ -48,7 +48,7 @@ public sealed class FeatureReplyShapeTests
     [SysUpdateBinaryFact]
     public async Task ListFeatures_NoFeatureFiles_EmptyArray()
     {
-        await using var server = (await SysUpdateServer.StartAsync(root => File.Delete(Path.Combine(root, "etc/sysupdate.d/optional.feature"))))!;
+        await using var server = await SysUpdateServer.StartAsync(root => File.Delete(Path.Combine(root, "etc/sysupdate.d/optional.feature")));
         await using var client = await server.ConnectAsync();
 
         var reply = await client.CallAsync(Interface + "ListFeatures", Host);
@@ -59,7 +59,7 @@ public sealed class FeatureReplyShapeTests
     [SysUpdateBinaryFact]
     public async Task ListFeatures_BadOrUnknownComponent_InvalidParameterOrNoSuchTarget()
     {
-        await using var server = (await SysUpdateServer.StartAsync())!;
+        await using var server = await SysUpdateServer.StartAsync();
         await using var client = await server.ConnectAsync();
 
         var invalid = await Assert.ThrowsAsync<VarlinkErrorException>(() => client.CallAsync(Interface + "ListFeatures", Component("../")));
@@ -71,7 +71,7 @@ public sealed class FeatureReplyShapeTests
     [SysUpdateBinaryFact]
     public async Task ListTargets_HostAndComponent_HostNameIsNullAs262()
     {
-        await using var server = (await SysUpdateServer.StartAsync())!;
+        await using var server = await SysUpdateServer.StartAsync();
         await using var client = await server.ConnectAsync();
 
         var reply = await client.CallAsync(Interface + "ListTargets");
@@ -82,11 +82,11 @@ public sealed class FeatureReplyShapeTests
     [SysUpdateBinaryFact]
     public async Task ListTargets_NothingConfigured_EmptyArray()
     {
-        await using var server = (await SysUpdateServer.StartAsync(root =>
+        await using var server = await SysUpdateServer.StartAsync(root =>
         {
             Directory.Delete(Path.Combine(root, "etc/sysupdate.d"), recursive: true);
             Directory.Delete(Path.Combine(root, "etc/sysupdate.extra.d"), recursive: true);
-        }))!;
+        });
         await using var client = await server.ConnectAsync();
 
         var reply = await client.CallAsync(Interface + "ListTargets");
@@ -98,11 +98,11 @@ public sealed class FeatureReplyShapeTests
     public async Task ListTargets_DefaultWithoutTransfers_OnlyComponents()
     {
         // systemd issue 41501: an empty sysupdate.d does not make the host a target.
-        await using var server = (await SysUpdateServer.StartAsync(root =>
+        await using var server = await SysUpdateServer.StartAsync(root =>
         {
             Directory.Delete(Path.Combine(root, "etc/sysupdate.d"), recursive: true);
             Directory.CreateDirectory(Path.Combine(root, "run/sysupdate.d"));
-        }))!;
+        });
         await using var client = await server.ConnectAsync();
 
         var reply = await client.CallAsync(Interface + "ListTargets");

@@ -10,19 +10,12 @@ namespace SysUpdate.Varlink.Tests.Service;
 /// </summary>
 public sealed class PythonSysUpdateClientTests
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = Prerequisites.Python;
 
-    [Fact]
+    [PythonSysUpdateClientFact]
     public async Task PythonClient_AsRoot_CallsEveryMethodStreamsUpdateAndIntrospects()
     {
-        if (SkipReason(requireRoot: false) is { } reason)
-        {
-            Console.WriteLine("SKIPPED PythonClient_AsRoot: " + reason);
-            return;
-        }
         await using var server = await SysUpdateServer.StartAsync();
-        if (server is null)
-            return;
 
         var result = await RunAsync([Python, Script(), server.SocketPath, "all"]);
 
@@ -50,17 +43,10 @@ public sealed class PythonSysUpdateClientTests
         Assert.True(File.Exists(Path.Combine(server.Destination, "opt_3.img")), "the feature enabled over Varlink took effect");
     }
 
-    [Fact]
+    [PythonSysUpdateClientFact(asOtherUid: true)]
     public async Task PythonClient_AsNobody_MayCheckButNotChange()
     {
-        if (SkipReason(requireRoot: true) is { } reason)
-        {
-            Console.WriteLine("SKIPPED PythonClient_AsNobody: " + reason);
-            return;
-        }
         await using var server = await SysUpdateServer.StartAsync();
-        if (server is null)
-            return;
         string script = Path.Combine(server.TempDirectory, "sysupdate_client.py");
         File.Copy(Script(), script);
         File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
@@ -75,23 +61,6 @@ public sealed class PythonSysUpdateClientTests
         Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("setFeature").GetString());
         Assert.Empty(Directory.EnumerateFileSystemEntries(server.Destination));
         Assert.False(Directory.Exists(Path.Combine(server.Root, "etc/sysupdate.d/optional.feature.d")));
-    }
-
-    private static string? SkipReason(bool requireRoot)
-    {
-        if (requireRoot && Native.GetUid() != 0)
-            return "needs root to run a client as another uid";
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import varlink"]) { RedirectStandardError = true });
-            if (process is null || !process.WaitForExit(10_000) || process.ExitCode != 0)
-                return "python3-varlink is not installed (apt-get install -t bookworm-backports python3-varlink)";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "python3 is not installed";
-        }
-        return null;
     }
 
     private static string Script([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>

@@ -10,24 +10,18 @@ namespace SysUpdate.Varlink.Tests.Service;
 /// </summary>
 public sealed class SocketActivatedServiceTests
 {
-    private const string Activate = "/usr/bin/systemd-socket-activate";
+    private const string Activate = Prerequisites.SocketActivate;
 
-    [Theory]
+    [SocketActivatedTheory]
     [InlineData(false, "varlink")]
     [InlineData(true, "varlink")]
     [InlineData(true, null)]
     [InlineData(false, null)]
     public async Task Varlink_SocketActivated_ServesSuccessiveConnections(bool accept, string? verb)
     {
-        string? sysupdate = ServiceBinaries.SysUpdate;
-        if (sysupdate is null || !File.Exists(Activate))
-        {
-            Console.WriteLine("SKIPPED: " + (sysupdate is null ? ServiceBinaries.SkipReason("sysupdate") : "systemd-socket-activate is not installed"));
-            return;
-        }
+        string sysupdate = ServiceBinaries.SysUpdate!;
         // The --listen server only provides the root tree; the activated process serves it on another socket.
         await using var tree = await SysUpdateServer.StartAsync();
-        Assert.NotNull(tree);
         string socket = Path.Combine(tree.TempDirectory, accept ? "accept.sock" : "listen.sock");
         var start = new ProcessStartInfo(Activate) { RedirectStandardError = true, RedirectStandardOutput = true };
         if (accept)

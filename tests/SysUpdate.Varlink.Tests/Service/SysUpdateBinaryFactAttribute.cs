@@ -5,7 +5,6 @@ internal sealed class SysUpdateBinaryFactAttribute : FactAttribute
 {
     public SysUpdateBinaryFactAttribute()
     {
-        if (ServiceBinaries.SysUpdate is null)
-            Skip = ServiceBinaries.SkipReason("sysupdate");
+        Skip = Prerequisites.SysUpdateMissing;
     }
 }

@@ -58,7 +58,7 @@ public sealed class SysUpdateServiceResourceTests
     [UnprivilegedPeerFact]
     public async Task PartialMessages_128x16MiBFromNobody_ServerRssStaysUnderBoundDuringAndAfter()
     {
-        await using var server = (await SysUpdateServer.StartAsync())!;
+        await using var server = await SysUpdateServer.StartAsync();
         int pid = server.ProcessId;
         await WarmUpAsync(server);
         int fdsBefore = ProcessStatus.OpenDescriptors(pid);
@@ -107,7 +107,7 @@ public sealed class SysUpdateServiceResourceTests
     {
         const int Connections = 4;
         const int CallsPerConnection = 2500;
-        await using var server = (await SysUpdateServer.StartAsync())!;
+        await using var server = await SysUpdateServer.StartAsync();
         int pid = server.ProcessId;
         var clients = new List<VarlinkClient>();
         try
@@ -150,11 +150,11 @@ public sealed class SysUpdateServiceResourceTests
             }
             File.WriteAllText(Path.Combine(www, "SHA256SUMS"), manifest.ToString());
             await using var http = await PythonHttpServer.StartAsync(www);
-            await using var server = (await SysUpdateServer.StartAsync(
+            await using var server = await SysUpdateServer.StartAsync(
                 root => SysUpdateServer.Write(root, "etc/sysupdate.d/80-web.transfer",
                     $"[Transfer]\nVerify=no\n\n[Source]\nType=url-file\nPath={http.BaseUrl}\nMatchPattern=web_@v.img\n\n" +
                     "[Target]\nType=regular-file\nPath=/dst\nMatchPattern=web_@v.img\n"),
-                new Dictionary<string, string> { ["SYSUPDATE_CACHE_DIRECTORY"] = cache }))!;
+                new Dictionary<string, string> { ["SYSUPDATE_CACHE_DIRECTORY"] = cache });
             int pid = server.ProcessId;
             await using VarlinkClient client = await server.ConnectAsync();
             await CallManyAsync(client, 50);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace SysUpdate.Varlink.Tests.Service;
 
@@ -8,12 +7,10 @@ public sealed class SysUpdateServiceRobustnessTests
 {
     private const string ListTargets = """{"method":"io.systemd.SysUpdate.ListTargets"}""";
 
-    [Fact]
+    [SysUpdateBinaryFact]
     public async Task ListTargets_100ConcurrentConnections_AllAnswered()
     {
         await using var server = await SysUpdateServer.StartAsync();
-        if (server is null)
-            return;
 
         var connections = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => RawConnection.ConnectAsync(server.SocketPath)));
         try
@@ -33,12 +30,10 @@ public sealed class SysUpdateServiceRobustnessTests
         }
     }
 
-    [Fact]
+    [SysUpdateBinaryFact]
     public async Task BadClients_EachGetsErrorOrDisconnect_OthersKeepBeingServed()
     {
         await using var server = await SysUpdateServer.StartAsync();
-        if (server is null)
-            return;
 
         // A half-sent message followed by silence: it must not block anyone else.
         using var halfSent = await RawConnection.ConnectAsync(server.SocketPath);
@@ -97,20 +92,10 @@ public sealed class SysUpdateServiceRobustnessTests
             Assert.Equal(2, reply.GetProperty("parameters").GetProperty("targets").GetArrayLength());
         }
 
-        // The half-sent message got no reply, and the server is still alive.
-        Assert.Null(await ReceiveOrTimeoutAsync(halfSent));
+        // The half-sent message never completes: when its sender stops sending, the server closes the
+        // connection without a reply (the event waited for), and it is still alive.
+        halfSent.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        Assert.Null(await halfSent.ReceiveAsync(TimeSpan.FromSeconds(30)));
         Assert.False(server.HasExited);
-    }
-
-    private static async Task<JsonElement?> ReceiveOrTimeoutAsync(RawConnection connection)
-    {
-        try
-        {
-            return await connection.ReceiveAsync(TimeSpan.FromMilliseconds(300));
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
     }
 }

@@ -6,18 +6,11 @@ namespace SysUpdate.Varlink.Tests.Service;
 /// </summary>
 internal sealed class UnprivilegedPeerFactAttribute : FactAttribute
 {
-    public const string SetPriv = "/usr/bin/setpriv";
-    public const string Python = "/usr/bin/python3";
+    public const string SetPriv = Prerequisites.SetPriv;
+    public const string Python = Prerequisites.Python;
 
     public UnprivilegedPeerFactAttribute()
     {
-        if (ServiceBinaries.SysUpdate is null)
-            Skip = ServiceBinaries.SkipReason("sysupdate");
-        else if (Environment.UserName != "root")
-            Skip = "needs root to start a client as uid 65534 (setpriv)";
-        else if (!File.Exists(SetPriv))
-            Skip = "setpriv is not installed (apt-get install util-linux)";
-        else if (!File.Exists(Python))
-            Skip = "/usr/bin/python3 is not installed";
+        Skip = Prerequisites.FirstMissing(() => Prerequisites.SysUpdateMissing, () => Prerequisites.OtherUidMissing);
     }
 }

@@ -5,7 +5,6 @@ internal sealed class UpdateCtlBinaryFactAttribute : FactAttribute
 {
     public UpdateCtlBinaryFactAttribute()
     {
-        if (ServiceBinaries.UpdateCtl is null)
-            Skip = ServiceBinaries.SkipReason("updatectl");
+        Skip = Prerequisites.UpdateCtlMissing;
     }
 }

@@ -5,7 +5,6 @@ internal sealed class UpdateCtlBinaryTheoryAttribute : TheoryAttribute
 {
     public UpdateCtlBinaryTheoryAttribute()
     {
-        if (ServiceBinaries.UpdateCtl is null)
-            Skip = ServiceBinaries.SkipReason("updatectl");
+        Skip = Prerequisites.UpdateCtlMissing;
     }
 }

@@ -3,23 +3,16 @@ namespace SysUpdate.Varlink.Tests.Service;
 /// <summary>The real <c>updatectl</c> against the real <c>sysupdate varlink --listen</c>.</summary>
 public sealed class UpdateCtlTests
 {
-    [Fact]
+    [UpdateCtlAndServiceFact]
     public async Task Update_AgainstListeningService_ShowsProgressAndInstallsNewest()
     {
-        string? updatectl = ServiceBinaries.UpdateCtl;
-        if (updatectl is null)
-        {
-            Console.WriteLine("SKIPPED: " + ServiceBinaries.SkipReason("updatectl"));
-            return;
-        }
+        string updatectl = ServiceBinaries.UpdateCtl!;
         // Version 4 is 8 MiB so there are progress steps to show.
         await using var server = await SysUpdateServer.StartAsync(root =>
         {
             SysUpdateServer.WriteBytes(root, "src/app_4.img", 8 << 20, 4);
             SysUpdateServer.WriteBytes(root, "src/opt_4.img", 1000, 4);
         });
-        if (server is null)
-            return;
         Task<(int, string, string)> Run(params string[] arguments) => ProcessRunner.RunAsync(updatectl, ["--socket", server.SocketPath, .. arguments]);
 
         var (checkExit, checkOut, _) = await Run("check");
