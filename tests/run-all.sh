@@ -73,7 +73,7 @@ fi
 # alone and the smoke test skips.
 arm64_need=()
 command -v qemu-aarch64-static >/dev/null || arm64_need+=(qemu-user-static)
-for pkg in libc6 libstdc++6 libgcc-s1 zlib1g libzstd1 liblzma5 libbz2-1.0; do
+for pkg in libc6 libstdc++6 libgcc-s1 zlib1g libssl3 libzstd1 liblzma5 libbz2-1.0; do
   dpkg-query -W -f='${Status}' "$pkg:arm64" 2>/dev/null | grep -q ' installed$' || arm64_need+=("$pkg:arm64")
 done
 if [ "${#arm64_need[@]}" -gt 0 ]; then

@@ -12,8 +12,9 @@ internal static class QemuAarch64
     private const string BinaryVariable = "SYSUPDATE_ARM64_BIN";
     private const string ArmLoader = "/lib/ld-linux-aarch64.so.1";
 
-    private static readonly string[] CodecLibraries =
+    private static readonly string[] RuntimeLibraries =
     [
+        "/usr/lib/aarch64-linux-gnu/libssl.so.3", // the runtime's hashing (System.Security.Cryptography)
         "/usr/lib/aarch64-linux-gnu/libzstd.so.1",
         "/usr/lib/aarch64-linux-gnu/liblzma.so.5",
     ];
@@ -52,8 +53,8 @@ internal static class QemuAarch64
             return "qemu-aarch64-static is not installed (tests/run-all.sh installs qemu-user-static as root)";
         if (!File.Exists(ArmLoader))
             return $"{ArmLoader} is missing: install libc6:arm64 (tests/run-all.sh does, as root)";
-        if (CodecLibraries.FirstOrDefault(l => !File.Exists(l)) is { } lib)
-            return $"{lib} is missing: install the arm64 codec libraries (tests/run-all.sh does, as root)";
+        if (RuntimeLibraries.FirstOrDefault(l => !File.Exists(l)) is { } lib)
+            return $"{lib} is missing: install the arm64 runtime and codec libraries (tests/run-all.sh does, as root)";
         if (CompressTools.FirstOrDefault(t => FindOnPath(t) is null) is { } tool)
             return $"{tool} is not installed (needed to publish compressed payloads)";
         return null;
