@@ -65,6 +65,32 @@ if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then
   fi
 fi
 
+# --- linux-arm64 (Arm64SmokeTests) -------------------------------------------------------------------
+# The arm64 build runs under qemu-user with the arm64 runtime libraries (and the codecs the product
+# dlopens) of this machine's own suite, installed multiarch. Adding the arm64 architecture adds no
+# apt source: the machine's deb822 entries carry no Architectures: line, so apt fetches the arm64
+# indexes from the same mirror with the same keyring. An entry that pins its architectures is left
+# alone and the smoke test skips.
+arm64_need=()
+command -v qemu-aarch64-static >/dev/null || arm64_need+=(qemu-user-static)
+for pkg in libc6 libstdc++6 libgcc-s1 zlib1g libssl3 libzstd1 liblzma5 libbz2-1.0; do
+  dpkg-query -W -f='${Status}' "$pkg:arm64" 2>/dev/null | grep -q ' installed$' || arm64_need+=("$pkg:arm64")
+done
+if [ "${#arm64_need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "run-all: not root; ${arm64_need[*]} not installed, the arm64 smoke test skips" >&2
+  elif grep -qs '^Architectures:' /etc/apt/sources.list.d/debian.sources; then
+    echo "run-all: debian.sources pins its architectures; ${arm64_need[*]} not installed, the arm64 smoke test skips" >&2
+  else
+    export DEBIAN_FRONTEND=noninteractive
+    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+    apt-get update -qq
+    apt-get install -y -qq "${arm64_need[@]}" >/dev/null \
+      || echo "run-all: installing ${arm64_need[*]} failed; the arm64 smoke test skips" >&2
+  fi
+fi
+# --- end linux-arm64 ---------------------------------------------------------------------------------
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # One restore (it talks to the package feed, which is slow); everything after reuses it.
 dotnet restore SysUpdate.sln -v q
@@ -75,6 +101,11 @@ dotnet publish src/UpdateCtl -c Release -nologo -v q --no-restore -o artifacts/b
 export SYSUPDATE_BIN="$repo/artifacts/bin/sysupdate" UPDATECTL_BIN="$repo/artifacts/bin/updatectl"
 dotnet publish tests/SysUpdate.CrashHost -c Release -nologo -v q --no-restore -o artifacts/crash-host   # test-only, for the crash tests
 export SYSUPDATE_CRASH_HOST="$repo/artifacts/crash-host/SysUpdate.CrashHost"
+# --- linux-arm64 publish: self-contained, ReadyToRun (crossgen2 compiles for arm64 from this x64 host);
+# Arm64SmokeTests run it under qemu-aarch64-static, and skip, saying why, where qemu or the libs are missing.
+dotnet publish src/SysUpdate.Cli -c Release -nologo -v q --no-restore -r linux-arm64 -o artifacts/bin-arm64
+export SYSUPDATE_ARM64_BIN="$repo/artifacts/bin-arm64/sysupdate"
+# --- end linux-arm64 publish
 
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
