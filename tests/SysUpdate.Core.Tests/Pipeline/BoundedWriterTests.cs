@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
 
 namespace SysUpdate.Core.Tests.Pipeline;
@@ -11,11 +12,8 @@ public sealed class BoundedWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static SafeFileHandle? OpenDirect(string path)
-    {
-        int fd = DiskInterop.Open(path, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
-        return fd < 0 || DiskInterop.O_DIRECT == 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
+    private static SafeFileHandle? OpenDirect(string path) =>
+        LibC.TryOpen(path, DiskInterop.O_RDWR | DiskInterop.O_DIRECT, 0, out _);
 
     [Theory]
     [InlineData(0, true)]
