@@ -66,8 +66,7 @@ internal static class Stages
 
     private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenDirect(string path)
     {
-        int fd = SysUpdate.Core.Disk.DiskInterop.Open(path, SysUpdate.Core.Disk.DiskInterop.O_RDWR | SysUpdate.Core.Disk.DiskInterop.O_CLOEXEC | SysUpdate.Core.Disk.DiskInterop.O_DIRECT, 0);
-        return fd < 0 || SysUpdate.Core.Disk.DiskInterop.O_DIRECT == 0 ? null : new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        return SysUpdate.Core.Native.LibC.TryOpen(path, SysUpdate.Core.Disk.DiskInterop.O_RDWR | SysUpdate.Core.Disk.DiskInterop.O_DIRECT, 0, out _);
     }
 
     /// <summary>The download alone: the product's HTTP client reading the body into a sink.</summary>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SysUpdate.Core.Compression;
 
-/// <summary>bzlib.h <c>bz_stream</c>, field for field (80 bytes on x86-64). Initialise with <c>default</c>.</summary>
+/// <summary>bzlib.h <c>bz_stream</c>, field for field (80 bytes on 64-bit Linux: x86-64 and arm64). Initialise with <c>default</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct BzStreamNative
 {

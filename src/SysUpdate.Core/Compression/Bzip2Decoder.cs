@@ -3,16 +3,14 @@ using System.Runtime.InteropServices;
 namespace SysUpdate.Core.Compression;
 
 /// <summary>bzip2 streams through the system libbz2; a stream that follows the end of another is decoded too, as bzip2 -d does.</summary>
-internal sealed class Bzip2Decoder : IStreamDecoder
+internal sealed unsafe class Bzip2Decoder : IStreamDecoder
 {
-    private const string Library = "libbz2.so.1.0";
+    public const string Library = "libbz2.so.1.0";
     private const int BzOk = 0;
     private const int BzStreamEnd = 4;
 
-    // Pinned: libbz2 checks that its state still points back at the same bz_stream.
-    private readonly BzStreamNative[] _stream = GC.AllocateArray<BzStreamNative>(1, pinned: true);
+    private readonly BzStreamHandle? _stream;
     private nint _library;
-    private bool _initialized;
     private bool _streamEnded;
     private bool _disposed;
 
@@ -21,6 +19,7 @@ internal sealed class Bzip2Decoder : IStreamDecoder
         _library = NativeCodecLibrary.Load(Library, "libbz2-1.0", "bzip2");
         try
         {
+            _stream = new BzStreamHandle();
             Initialize();
         }
         catch
@@ -34,7 +33,7 @@ internal sealed class Bzip2Decoder : IStreamDecoder
 
     public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed || _stream is null, this);
         if (_streamEnded)
         {
             if (inputLength == 0)
@@ -44,20 +43,20 @@ internal sealed class Bzip2Decoder : IStreamDecoder
                 return true;
             }
             // Another stream follows (files concatenated with cat).
-            End();
+            _stream.End();
             Initialize();
         }
 
-        ref BzStreamNative s = ref _stream[0];
-        s.NextIn = input;
-        s.AvailIn = (uint)inputLength;
-        s.NextOut = output;
-        s.AvailOut = (uint)outputLength;
-        int rc = BZ2_bzDecompress(ref s);
-        consumed = inputLength - (int)s.AvailIn;
-        written = outputLength - (int)s.AvailOut;
-        s.NextIn = 0;
-        s.NextOut = 0;
+        BzStreamNative* s = _stream.Stream;
+        s->NextIn = input;
+        s->AvailIn = (uint)inputLength;
+        s->NextOut = output;
+        s->AvailOut = (uint)outputLength;
+        int rc = BZ2_bzDecompress(s);
+        consumed = inputLength - (int)s->AvailIn;
+        written = outputLength - (int)s->AvailOut;
+        s->NextIn = 0;
+        s->NextOut = 0;
 
         if (rc == BzStreamEnd)
         {
@@ -71,21 +70,13 @@ internal sealed class Bzip2Decoder : IStreamDecoder
 
     private void Initialize()
     {
-        _stream[0] = default;
-        int rc = BZ2_bzDecompressInit(ref _stream[0], 0, 0);
+        BzStreamNative* s = _stream!.Stream;
+        *s = default;
+        int rc = BZ2_bzDecompressInit(s, 0, 0);
         if (rc != BzOk)
             throw new SysUpdateException($"bzip2: failed to initialise the decoder: {Describe(rc)}");
-        _initialized = true;
+        _stream.Initialized = true;
         _streamEnded = false;
-    }
-
-    private void End()
-    {
-        if (_initialized)
-        {
-            _ = BZ2_bzDecompressEnd(ref _stream[0]);
-            _initialized = false;
-        }
     }
 
     private static string Describe(int rc) => rc switch
@@ -104,7 +95,7 @@ internal sealed class Bzip2Decoder : IStreamDecoder
         if (_disposed)
             return;
         _disposed = true;
-        End();
+        _stream?.Dispose();
         if (_library != 0)
         {
             NativeLibrary.Free(_library);
@@ -113,11 +104,8 @@ internal sealed class Bzip2Decoder : IStreamDecoder
     }
 
     [DllImport(Library)]
-    private static extern int BZ2_bzDecompressInit(ref BzStreamNative strm, int verbosity, int small);
+    private static extern int BZ2_bzDecompressInit(BzStreamNative* strm, int verbosity, int small);
 
     [DllImport(Library)]
-    private static extern int BZ2_bzDecompress(ref BzStreamNative strm);
-
-    [DllImport(Library)]
-    private static extern int BZ2_bzDecompressEnd(ref BzStreamNative strm);
+    private static extern int BZ2_bzDecompress(BzStreamNative* strm);
 }

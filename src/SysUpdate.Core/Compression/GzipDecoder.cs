@@ -7,9 +7,9 @@ namespace SysUpdate.Core.Compression;
 /// Not <see cref="System.IO.Compression.GZipStream"/>: measured on .NET 10, it returns a short result without
 /// error for truncated input and ignores trailing garbage, while the data path must see both as errors.
 /// </summary>
-internal sealed class GzipDecoder : IStreamDecoder
+internal sealed unsafe class GzipDecoder : IStreamDecoder
 {
-    private const string Library = "libz.so.1";
+    public const string Library = "libz.so.1";
     private const int GzipWindowBits = 15 + 16; // 32 KiB window, gzip header and trailer only
     private const int ZOk = 0;
     private const int ZStreamEnd = 1;
@@ -19,10 +19,8 @@ internal sealed class GzipDecoder : IStreamDecoder
     // zlib only compares the major version digit; the struct size guards the layout.
     private static readonly byte[] ZlibVersion = "1.2.11\0"u8.ToArray();
 
-    // Pinned: zlib checks that its state still points back at the same z_stream.
-    private readonly ZStreamNative[] _stream = GC.AllocateArray<ZStreamNative>(1, pinned: true);
+    private readonly ZStreamHandle? _stream;
     private nint _library;
-    private bool _initialized;
     private bool _memberEnded;
     private bool _disposed;
 
@@ -31,10 +29,11 @@ internal sealed class GzipDecoder : IStreamDecoder
         _library = NativeCodecLibrary.Load(Library, "zlib1g", "gzip");
         try
         {
-            int rc = inflateInit2_(ref _stream[0], GzipWindowBits, ZlibVersion, Marshal.SizeOf<ZStreamNative>());
+            _stream = new ZStreamHandle();
+            int rc = inflateInit2_(_stream.Stream, GzipWindowBits, ZlibVersion, sizeof(ZStreamNative));
             if (rc != ZOk)
                 throw new SysUpdateException($"gzip: failed to initialise zlib's inflate: error {rc}");
-            _initialized = true;
+            _stream.Initialized = true;
         }
         catch
         {
@@ -47,8 +46,8 @@ internal sealed class GzipDecoder : IStreamDecoder
 
     public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ref ZStreamNative s = ref _stream[0];
+        ObjectDisposedException.ThrowIf(_disposed || _stream is null, this);
+        ZStreamNative* s = _stream.Stream;
         if (_memberEnded)
         {
             if (inputLength == 0)
@@ -58,21 +57,21 @@ internal sealed class GzipDecoder : IStreamDecoder
                 return true;
             }
             // Another member follows; it must start with a gzip header again.
-            int reset = inflateReset(ref s);
+            int reset = inflateReset(s);
             if (reset != ZOk)
                 throw new SysUpdateException($"gzip: failed to reset zlib's inflate: error {reset}");
             _memberEnded = false;
         }
 
-        s.NextIn = input;
-        s.AvailIn = (uint)inputLength;
-        s.NextOut = output;
-        s.AvailOut = (uint)outputLength;
-        int rc = inflate(ref s, ZNoFlush);
-        consumed = inputLength - (int)s.AvailIn;
-        written = outputLength - (int)s.AvailOut;
-        s.NextIn = 0;
-        s.NextOut = 0;
+        s->NextIn = input;
+        s->AvailIn = (uint)inputLength;
+        s->NextOut = output;
+        s->AvailOut = (uint)outputLength;
+        int rc = inflate(s, ZNoFlush);
+        consumed = inputLength - (int)s->AvailIn;
+        written = outputLength - (int)s->AvailOut;
+        s->NextIn = 0;
+        s->NextOut = 0;
 
         switch (rc)
         {
@@ -83,7 +82,7 @@ internal sealed class GzipDecoder : IStreamDecoder
             case ZBufError: // no progress possible; the caller decides whether that means truncation
                 return false;
             default:
-                string detail = s.Msg != 0 ? Marshal.PtrToStringUTF8(s.Msg) ?? "" : "";
+                string detail = s->Msg != 0 ? Marshal.PtrToStringUTF8(s->Msg) ?? "" : "";
                 throw new CompressedDataException(CompressionFormat.Gzip,
                     $"compressed data is corrupt ({(detail.Length > 0 ? detail : $"zlib error {rc}")})");
         }
@@ -94,11 +93,7 @@ internal sealed class GzipDecoder : IStreamDecoder
         if (_disposed)
             return;
         _disposed = true;
-        if (_initialized)
-        {
-            _ = inflateEnd(ref _stream[0]);
-            _initialized = false;
-        }
+        _stream?.Dispose();
         if (_library != 0)
         {
             NativeLibrary.Free(_library);
@@ -107,14 +102,11 @@ internal sealed class GzipDecoder : IStreamDecoder
     }
 
     [DllImport(Library)]
-    private static extern int inflateInit2_(ref ZStreamNative strm, int windowBits, byte[] version, int streamSize);
+    private static extern int inflateInit2_(ZStreamNative* strm, int windowBits, byte[] version, int streamSize);
 
     [DllImport(Library)]
-    private static extern int inflate(ref ZStreamNative strm, int flush);
+    private static extern int inflate(ZStreamNative* strm, int flush);
 
     [DllImport(Library)]
-    private static extern int inflateReset(ref ZStreamNative strm);
-
-    [DllImport(Library)]
-    private static extern int inflateEnd(ref ZStreamNative strm);
+    private static extern int inflateReset(ZStreamNative* strm);
 }

@@ -6,9 +6,9 @@ namespace SysUpdate.Core.Compression;
 /// .xz streams (concatenated streams and stream padding included) through the system liblzma; multi-threaded
 /// when liblzma has <c>lzma_stream_decoder_mt</c> (5.4+) and there is more than one CPU.
 /// </summary>
-internal sealed class XzDecoder : IStreamDecoder
+internal sealed unsafe class XzDecoder : IStreamDecoder
 {
-    private const string Library = "liblzma.so.5";
+    public const string Library = "liblzma.so.5";
     private const uint LzmaConcatenated = 0x08;
     private const int LzmaRun = 0;
     private const int LzmaFinish = 3;
@@ -18,8 +18,7 @@ internal sealed class XzDecoder : IStreamDecoder
     private const int LzmaStreamEnd = 1;
     private const int LzmaBufError = 10;
 
-    // Pinned: liblzma gets the same lzma_stream address on every call.
-    private readonly LzmaStreamNative[] _stream = GC.AllocateArray<LzmaStreamNative>(1, pinned: true);
+    private readonly LzmaStreamHandle? _stream;
     private nint _library;
     private bool _disposed;
 
@@ -28,6 +27,7 @@ internal sealed class XzDecoder : IStreamDecoder
         _library = NativeCodecLibrary.Load(Library, "liblzma5", "xz");
         try
         {
+            _stream = new LzmaStreamHandle();
             int threads = Environment.ProcessorCount;
             int rc;
             if (threads > 1 && NativeLibrary.TryGetExport(_library, "lzma_stream_decoder_mt", out _))
@@ -41,11 +41,11 @@ internal sealed class XzDecoder : IStreamDecoder
                     MemlimitThreading = (ulong)Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 64L << 20),
                     MemlimitStop = ulong.MaxValue,
                 };
-                rc = lzma_stream_decoder_mt(ref _stream[0], in options);
+                rc = lzma_stream_decoder_mt(_stream.Stream, in options);
             }
             else
             {
-                rc = lzma_stream_decoder(ref _stream[0], ulong.MaxValue, LzmaConcatenated);
+                rc = lzma_stream_decoder(_stream.Stream, ulong.MaxValue, LzmaConcatenated);
             }
             if (rc != LzmaOk)
                 throw new SysUpdateException($"xz: failed to initialise the decoder: {Describe(rc)}");
@@ -61,17 +61,17 @@ internal sealed class XzDecoder : IStreamDecoder
 
     public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ref LzmaStreamNative s = ref _stream[0];
-        s.NextIn = input;
-        s.AvailIn = (nuint)inputLength;
-        s.NextOut = output;
-        s.AvailOut = (nuint)outputLength;
-        int rc = lzma_code(ref s, finalInput ? LzmaFinish : LzmaRun);
-        consumed = inputLength - (int)s.AvailIn;
-        written = outputLength - (int)s.AvailOut;
-        s.NextIn = 0;
-        s.NextOut = 0;
+        ObjectDisposedException.ThrowIf(_disposed || _stream is null, this);
+        LzmaStreamNative* s = _stream.Stream;
+        s->NextIn = input;
+        s->AvailIn = (nuint)inputLength;
+        s->NextOut = output;
+        s->AvailOut = (nuint)outputLength;
+        int rc = lzma_code(s, finalInput ? LzmaFinish : LzmaRun);
+        consumed = inputLength - (int)s->AvailIn;
+        written = outputLength - (int)s->AvailOut;
+        s->NextIn = 0;
+        s->NextOut = 0;
 
         switch (rc)
         {
@@ -105,24 +105,20 @@ internal sealed class XzDecoder : IStreamDecoder
         if (_disposed)
             return;
         _disposed = true;
+        _stream?.Dispose();
         if (_library != 0)
         {
-            // Safe on a zeroed or half-initialised lzma_stream: it frees whatever the decoder allocated.
-            lzma_end(ref _stream[0]);
             NativeLibrary.Free(_library);
             _library = 0;
         }
     }
 
     [DllImport(Library)]
-    private static extern int lzma_stream_decoder(ref LzmaStreamNative strm, ulong memlimit, uint flags);
+    private static extern int lzma_stream_decoder(LzmaStreamNative* strm, ulong memlimit, uint flags);
 
     [DllImport(Library)]
-    private static extern int lzma_stream_decoder_mt(ref LzmaStreamNative strm, in LzmaMtOptions options);
+    private static extern int lzma_stream_decoder_mt(LzmaStreamNative* strm, in LzmaMtOptions options);
 
     [DllImport(Library)]
-    private static extern int lzma_code(ref LzmaStreamNative strm, int action);
-
-    [DllImport(Library)]
-    private static extern void lzma_end(ref LzmaStreamNative strm);
+    private static extern int lzma_code(LzmaStreamNative* strm, int action);
 }

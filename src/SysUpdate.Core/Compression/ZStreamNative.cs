@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SysUpdate.Core.Compression;
 
-/// <summary>zlib.h <c>z_stream</c>, field for field (112 bytes on x86-64, where uLong is 64 bits). Initialise with <c>default</c>.</summary>
+/// <summary>zlib.h <c>z_stream</c>, field for field (112 bytes on 64-bit Linux, x86-64 and arm64, where uLong is 64 bits). Initialise with <c>default</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ZStreamNative
 {

@@ -5,10 +5,10 @@ namespace SysUpdate.Core.Compression;
 /// <summary>zstd frames (concatenated frames and skippable frames included) through the system libzstd.</summary>
 internal sealed class ZstdDecoder : IStreamDecoder
 {
-    private const string Library = "libzstd.so.1";
+    public const string Library = "libzstd.so.1";
 
+    private readonly ZstdDecompressionHandle? _stream;
     private nint _library;
-    private nint _stream;
     private bool _frameComplete;
 
     public ZstdDecoder()
@@ -17,7 +17,7 @@ internal sealed class ZstdDecoder : IStreamDecoder
         try
         {
             _stream = ZSTD_createDStream();
-            if (_stream == 0)
+            if (_stream.IsInvalid)
                 throw new SysUpdateException("zstd: failed to allocate a decompression stream") { Errno = Errno.ENOMEM };
             nuint rc = ZSTD_initDStream(_stream);
             if (ZSTD_isError(rc) != 0)
@@ -34,7 +34,7 @@ internal sealed class ZstdDecoder : IStreamDecoder
 
     public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
     {
-        ObjectDisposedException.ThrowIf(_stream == 0, this);
+        ObjectDisposedException.ThrowIf(_stream is null || _stream.IsClosed, this);
         var inBuffer = new ZstdBuffer { Data = input, Size = (nuint)inputLength, Pos = 0 };
         var outBuffer = new ZstdBuffer { Data = output, Size = (nuint)outputLength, Pos = 0 };
         nuint rc = ZSTD_decompressStream(_stream, ref outBuffer, ref inBuffer);
@@ -54,11 +54,7 @@ internal sealed class ZstdDecoder : IStreamDecoder
 
     public void Dispose()
     {
-        if (_stream != 0)
-        {
-            _ = ZSTD_freeDStream(_stream);
-            _stream = 0;
-        }
+        _stream?.Dispose();
         if (_library != 0)
         {
             NativeLibrary.Free(_library);
@@ -67,16 +63,13 @@ internal sealed class ZstdDecoder : IStreamDecoder
     }
 
     [DllImport(Library)]
-    private static extern nint ZSTD_createDStream();
+    private static extern ZstdDecompressionHandle ZSTD_createDStream();
 
     [DllImport(Library)]
-    private static extern nuint ZSTD_initDStream(nint stream);
+    private static extern nuint ZSTD_initDStream(ZstdDecompressionHandle stream);
 
     [DllImport(Library)]
-    private static extern nuint ZSTD_decompressStream(nint stream, ref ZstdBuffer output, ref ZstdBuffer input);
-
-    [DllImport(Library)]
-    private static extern nuint ZSTD_freeDStream(nint stream);
+    private static extern nuint ZSTD_decompressStream(ZstdDecompressionHandle stream, ref ZstdBuffer output, ref ZstdBuffer input);
 
     [DllImport(Library)]
     private static extern uint ZSTD_isError(nuint code);

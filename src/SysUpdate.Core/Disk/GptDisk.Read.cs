@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.ObjectModel;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -171,7 +172,7 @@ internal sealed partial class GptDisk
             return false;
         }
 
-        if (Crc32.Compute(array.AsSpan(0, header.EntryArrayBytes)) != header.EntriesCrc)
+        if (Crc32.HashToUInt32(array.AsSpan(0, header.EntryArrayBytes)) != header.EntriesCrc)
         {
             problem = "partition entry array CRC32 mismatch";
             return false;

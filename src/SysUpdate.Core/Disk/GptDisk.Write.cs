@@ -1,4 +1,6 @@
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Disk;
 
@@ -45,7 +47,7 @@ internal sealed partial class GptDisk
 
         byte[] entries = (byte[])_entries.Clone();
         GptEntry.Write(entries.AsSpan((number - 1) * EntrySize, EntrySize), updated);
-        GptHeader primary = _primary with { EntriesCrc = Crc32.Compute(entries.AsSpan(0, _primary.EntryArrayBytes)) };
+        GptHeader primary = _primary with { EntriesCrc = Crc32.HashToUInt32(entries.AsSpan(0, _primary.EntryArrayBytes)) };
         GptHeader backup = primary with
         {
             MyLba = _backupHeaderLba,
@@ -119,13 +121,6 @@ internal sealed partial class GptDisk
     /// <summary>BLKRRPART; true if the kernel re-read the table, false if it refused (EBUSY and the like).</summary>
     private bool TryRereadPartitionTable()
     {
-        int result;
-        do
-        {
-            result = DiskInterop.IoctlNoArg(_handle, DiskInterop.BLKRRPART, 0);
-        }
-        while (result != 0 && Marshal.GetLastPInvokeError() == DiskInterop.EINTR);
-
-        return result == 0;
+        return LibC.RetryOnInterrupt(() => DiskInterop.IoctlNoArg(_handle, DiskInterop.BLKRRPART, 0)) == 0;
     }
 }

@@ -208,15 +208,9 @@ internal sealed partial class GptDisk : IDisposable, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (DiskInterop.Flock(handle, DiskInterop.LOCK_EX | DiskInterop.LOCK_NB) == 0)
+            if (LibC.TryLockExclusive(handle, out int errno))
             {
                 return;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == DiskInterop.EINTR)
-            {
-                continue;
             }
 
             if (errno != DiskInterop.EWOULDBLOCK)

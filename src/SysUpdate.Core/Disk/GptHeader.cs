@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace SysUpdate.Core.Disk;
 
@@ -108,7 +109,7 @@ internal readonly record struct GptHeader(
         copy = copy[..header.Length];
         header.CopyTo(copy);
         copy.Slice(GptLayout.HeaderCrcOffset, 4).Clear();
-        return Crc32.Compute(copy);
+        return Crc32.HashToUInt32(copy);
     }
 
     private string? Validate(ulong expectedLba, ulong totalSectors, int sectorSize)

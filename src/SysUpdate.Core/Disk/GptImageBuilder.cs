@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
 namespace SysUpdate.Core.Disk;
@@ -96,7 +97,7 @@ internal static class GptImageBuilder
             PartitionEntryLba: GptLayout.PrimaryEntriesLba,
             EntryCount: (uint)entryCount,
             EntrySize: (uint)entrySize,
-            EntriesCrc: Crc32.Compute(entries.AsSpan(0, arrayBytes)));
+            EntriesCrc: Crc32.HashToUInt32(entries.AsSpan(0, arrayBytes)));
         GptHeader backup = primary with { MyLba = lastLba, AlternateLba = GptLayout.PrimaryHeaderLba, PartitionEntryLba = backupEntriesLba };
 
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);

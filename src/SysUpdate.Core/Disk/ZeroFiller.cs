@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Disk;
 
@@ -118,14 +119,12 @@ internal static class ZeroFiller
         {
             cancellationToken.ThrowIfCancellationRequested();
             long piece = Math.Min(OffloadChunk, length - done);
-            if (call(handle, offset + done, piece) == 0)
+            if (LibC.RetryOnInterrupt(() => call(handle, offset + done, piece)) == 0)
             {
                 done += piece;
                 continue;
             }
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == DiskInterop.EINTR)
-                continue;
             if (done == 0 && IsNotOffered(errno))
                 return false;
             throw new ZeroFillException(destination, offset + done, length - done, Marshal.GetPInvokeErrorMessage(errno), ErrnoNames.FromNumber(errno));
@@ -136,7 +135,8 @@ internal static class ZeroFiller
     /// <summary>The errors that mean "this file system or device does not do that" rather than "the write failed";
     /// ENOSPC because <c>FALLOC_FL_ZERO_RANGE</c> may have to allocate where a hole punch or plain writes need not.</summary>
     private static bool IsNotOffered(int errno) =>
-        errno is DiskInterop.EOPNOTSUPP or DiskInterop.ENOTTY or DiskInterop.EINVAL or DiskInterop.ENOSYS or DiskInterop.ENOSPC;
+        errno == DiskInterop.EOPNOTSUPP || errno == DiskInterop.ENOTTY || errno == DiskInterop.EINVAL
+        || errno == DiskInterop.ENOSYS || errno == DiskInterop.ENOSPC;
 
     private static void WriteZeroes(SafeFileHandle handle, long offset, long length, string destination, CancellationToken cancellationToken)
     {

@@ -1,48 +1,19 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Native;
+using Linux = Tmds.Linux.LibC;
+using Statx = Tmds.Linux.statx;
 
 namespace SysUpdate.Core.Locking;
 
 /// <summary>
-/// The libc calls behind the run lock. Lock files are opened with plain <c>open(2)</c>: the BCL's
-/// <see cref="File.OpenHandle"/> takes a <c>flock</c> of its own (shared or exclusive, non-blocking)
-/// that would fail against a held run lock instead of letting us wait for it.
+/// The libc calls behind the run lock. Lock files are opened with plain <c>open(2)</c> (through
+/// <see cref="LibC.TryOpen"/>): the BCL's <see cref="File.OpenHandle"/> takes a <c>flock</c> of its own
+/// (shared or exclusive, non-blocking) that would fail against a held run lock instead of letting us wait for it.
 /// </summary>
 internal static partial class LockInterop
 {
-    public const int O_RDONLY = 0;
-    public const int O_RDWR = 2;
-    public const int O_CREAT = 0x40;
-    public const int O_NOFOLLOW = 0x20000;
-    public const int O_CLOEXEC = 0x80000;
-
-    public const int LOCK_EX = 2;
-    public const int LOCK_NB = 4;
-
-    public const int EINTR = 4;
-    public const int EWOULDBLOCK = 11;
-
-    private const int AtFdCwd = -100;
-    private const uint StatxType = 0x1, StatxIno = 0x100;
-    private const ushort FileTypeMask = 0xF000, BlockDevice = 0x6000;
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags, uint mode);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int flock(SafeFileHandle fd, int operation);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ftruncate(SafeFileHandle fd, long length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint pwrite(SafeFileHandle fd, byte* buffer, nuint count, long offset);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint pread(SafeFileHandle fd, byte* buffer, nuint count, long offset);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+    private const uint LockFileMode = 0x180; // 0600
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint realpath(string path, nint resolved);
@@ -50,72 +21,59 @@ internal static partial class LockInterop
     [LibraryImport("libc")]
     private static partial void free(nint pointer);
 
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    public static partial int GetEffectiveUid();
+    /// <summary>flock's answer when another open file holds the lock.</summary>
+    public static int EWOULDBLOCK => Linux.EWOULDBLOCK;
+
+    public static int GetEffectiveUid() => (int)(uint)Linux.geteuid();
 
     /// <summary>Opens (creating with mode 0600) a lock file; null with the errno when that fails.</summary>
-    public static SafeFileHandle? OpenLockFile(string path, out int errno)
-    {
-        int fd;
-        do
-        {
-            fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0x180);
-        }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == EINTR);
-        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
+    public static SafeFileHandle? OpenLockFile(string path, out int errno) =>
+        LibC.TryOpen(path, Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOFOLLOW, LockFileMode, out errno);
 
     /// <summary>Opens a lock file only to read the holder's pid.</summary>
-    public static SafeFileHandle? OpenForReading(string path)
-    {
-        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
+    public static SafeFileHandle? OpenForReading(string path) =>
+        LibC.TryOpen(path, Linux.O_RDONLY | Linux.O_NOFOLLOW, 0, out _);
 
     /// <summary><c>flock(LOCK_EX|LOCK_NB)</c>: true when taken, false when another open file holds it.</summary>
-    public static bool TryLockExclusive(SafeFileHandle fd, out int errno)
+    public static bool TryLockExclusive(SafeFileHandle fd, out int errno) => LibC.TryLockExclusive(fd, out errno);
+
+    /// <summary>Replaces the lock file's content with <paramref name="bytes"/>. Best effort: the holder's pid is
+    /// only shown to a process that waits for the lock, which the lock itself does not depend on.</summary>
+    public static void WriteAll(SafeFileHandle fd, ReadOnlySpan<byte> bytes)
     {
-        int rc;
-        do
+        try
         {
-            rc = flock(fd, LOCK_EX | LOCK_NB);
+            RandomAccess.SetLength(fd, 0);
+            RandomAccess.Write(fd, bytes, 0);
         }
-        while (rc != 0 && Marshal.GetLastPInvokeError() == EINTR);
-        errno = rc == 0 ? 0 : Marshal.GetLastPInvokeError();
-        return rc == 0;
-    }
-
-    public static unsafe void WriteAll(SafeFileHandle fd, ReadOnlySpan<byte> bytes)
-    {
-        ftruncate(fd, 0);
-        fixed (byte* p = bytes)
-            pwrite(fd, p, (nuint)bytes.Length, 0);
-    }
-
-    public static unsafe int Read(SafeFileHandle fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
+        catch (IOException)
         {
-            nint n = pread(fd, p, (nuint)buffer.Length, 0);
-            return n < 0 ? 0 : (int)n;
+        }
+    }
+
+    /// <summary>Reads the start of the lock file; 0 bytes when it cannot be read (as if nothing was written yet).</summary>
+    public static int Read(SafeFileHandle fd, Span<byte> buffer)
+    {
+        try
+        {
+            return RandomAccess.Read(fd, buffer, 0);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
     /// <summary>What identifies an existing file: its device and inode, and for a block device the
     /// device it is (so two nodes of one disk are one key). Null when the path does not exist.</summary>
-    public static unsafe FileIdentity? Identify(string path)
+    public static FileIdentity? Identify(string path)
     {
-        byte* buffer = stackalloc byte[256];
-        if (statx(AtFdCwd, path, 0, StatxType | StatxIno, buffer) != 0)
+        if (LibC.TryStatx(Linux.AT_FDCWD, path, 0, Linux.STATX_TYPE | Linux.STATX_INO, out Statx stx) != 0)
             return null;
-        ushort mode = *(ushort*)(buffer + 28);
-        ulong inode = *(ulong*)(buffer + 32);
-        uint rdevMajor = *(uint*)(buffer + 128), rdevMinor = *(uint*)(buffer + 132);
-        uint devMajor = *(uint*)(buffer + 136), devMinor = *(uint*)(buffer + 140);
-        return (mode & FileTypeMask) == BlockDevice
-            ? new FileIdentity(true, rdevMajor, rdevMinor, 0)
-            : new FileIdentity(false, devMajor, devMinor, inode);
+        // stx_dev_* and stx_rdev_* are always filled in; they have no mask bit.
+        return (stx.stx_mode & Linux.S_IFMT) == Linux.S_IFBLK
+            ? new FileIdentity(true, stx.stx_rdev_major, stx.stx_rdev_minor, 0)
+            : new FileIdentity(false, stx.stx_dev_major, stx.stx_dev_minor, stx.stx_ino);
     }
 
     /// <summary>realpath(3) of the deepest existing ancestor, with the rest appended as written.</summary>

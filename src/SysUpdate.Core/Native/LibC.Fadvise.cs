@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Linux = Tmds.Linux.LibC;
 
 namespace SysUpdate.Core.Native;
 
@@ -11,5 +12,5 @@ internal static partial class LibC
     /// <summary>Drops the clean page-cache pages of a range, so that the next buffered read comes from the
     /// device. Returns false where the kernel refused the advice (it returns the error, it does not set errno).</summary>
     public static bool DropFromPageCache(SafeFileHandle handle, long offset, long length) =>
-        posix_fadvise(handle, offset, length, 4 /* POSIX_FADV_DONTNEED */) == 0;
+        posix_fadvise(handle, offset, length, Linux.POSIX_FADV_DONTNEED) == 0;
 }

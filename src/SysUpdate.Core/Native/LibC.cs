@@ -1,31 +1,15 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Linux = Tmds.Linux.LibC;
 
 namespace SysUpdate.Core.Native;
 
 /// <summary>The few libc calls the BCL does not offer: fsync of paths and directories, syncfs,
-/// ownership without following links, and extended attributes.</summary>
+/// ownership without following links, and extended attributes. Calls and constants come from
+/// Tmds.LibC, whose per-architecture builds carry each architecture's values (<c>O_DIRECTORY</c> is
+/// 0x10000 on x86-64 but 0x4000 on arm64); only what Tmds.LibC 0.5.0 lacks is declared here.</summary>
 internal static partial class LibC
 {
-    private const int O_RDONLY = 0;
-    private const int O_DIRECTORY = 0x10000;
-    private const int O_CLOEXEC = 0x80000;
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fsync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int syncfs(int fd);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lchown(string path, int owner, int group);
-
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
 
@@ -33,24 +17,14 @@ internal static partial class LibC
     private static partial int fsync(SafeFileHandle fd);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int link(string oldpath, string newpath);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
-
-    /// <summary>Owner of a path, not following a final symlink (statx has one layout on every architecture).</summary>
-    public static unsafe (int Uid, int Gid) GetOwner(string path)
-    {
-        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
-        const uint StatxUid = 0x8, StatxGid = 0x10;
-        byte* buffer = stackalloc byte[256];
-        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxUid | StatxGid, buffer) != 0)
-            throw Error("statx", path);
-        return (*(int*)(buffer + 20), *(int*)(buffer + 24));
-    }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int rename(string oldpath, string newpath);
+
+    /// <summary>Owner of a path, not following a final symlink.</summary>
+    public static (int Uid, int Gid) GetOwner(string path)
+    {
+        var stx = Statx(Linux.AT_FDCWD, path, Linux.AT_SYMLINK_NOFOLLOW, Linux.STATX_UID | Linux.STATX_GID, path);
+        return ((int)stx.stx_uid, (int)stx.stx_gid);
+    }
 
     /// <summary>rename(2): atomically replaces <paramref name="newPath"/>, never following symlinks
     /// (unlike File.Move, which looks at a symlink's target).</summary>
@@ -61,9 +35,13 @@ internal static partial class LibC
     }
 
     /// <summary>link(2): a hard link <paramref name="newPath"/> to <paramref name="existing"/>.</summary>
-    public static void Link(string existing, string newPath)
+    public static unsafe void Link(string existing, string newPath)
     {
-        if (link(existing, newPath) != 0)
+        int rc;
+        fixed (byte* from = ToCString(existing))
+        fixed (byte* to = ToCString(newPath))
+            rc = Linux.link(from, to);
+        if (rc != 0)
             throw Error("link", newPath);
     }
 
@@ -77,18 +55,8 @@ internal static partial class LibC
     /// <summary>fsync() a file or directory by path.</summary>
     public static void FsyncPath(string path)
     {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            throw Error("open", path);
-        try
-        {
-            if (fsync(fd) != 0)
-                throw Error("fsync", path);
-        }
-        finally
-        {
-            close(fd);
-        }
+        using var handle = TryOpen(path, Linux.O_RDONLY, 0, out int errno) ?? throw Error("open", path, errno);
+        Fsync(handle, path);
     }
 
     /// <summary>fsync() a path and its parent directory, so that a rename or create is durable.</summary>
@@ -101,23 +69,28 @@ internal static partial class LibC
     /// <summary>syncfs() the file system holding <paramref name="path"/>.</summary>
     public static void SyncFileSystem(string path)
     {
-        int fd = open(path, O_RDONLY | O_CLOEXEC | (Directory.Exists(path) ? O_DIRECTORY : 0));
-        if (fd < 0)
-            throw Error("open", path);
+        int flags = Linux.O_RDONLY | (Directory.Exists(path) ? Linux.O_DIRECTORY : 0);
+        using var handle = TryOpen(path, flags, 0, out int errno) ?? throw Error("open", path, errno);
+        bool added = false;
         try
         {
-            if (syncfs(fd) != 0)
+            handle.DangerousAddRef(ref added);
+            if (Linux.syncfs((int)handle.DangerousGetHandle()) != 0)
                 throw Error("syncfs", path);
         }
         finally
         {
-            close(fd);
+            if (added)
+                handle.DangerousRelease();
         }
     }
 
-    public static void LChown(string path, int uid, int gid)
+    public static unsafe void LChown(string path, int uid, int gid)
     {
-        if (lchown(path, uid, gid) != 0)
+        int rc;
+        fixed (byte* p = ToCString(path))
+            rc = Linux.lchown(p, (uint)uid, (uint)gid);
+        if (rc != 0)
             throw Error("lchown", path);
     }
 
@@ -130,9 +103,8 @@ internal static partial class LibC
         }
     }
 
-    private static SysUpdateException Error(string call, string path)
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new SysUpdateException($"{path}: {call}() failed: {Marshal.GetPInvokeErrorMessage(errno)}") { Errno = ErrnoNames.FromNumber(errno) };
-    }
+    private static SysUpdateException Error(string call, string path) => Error(call, path, Marshal.GetLastPInvokeError());
+
+    private static SysUpdateException Error(string call, string path, int errno) =>
+        new($"{path}: {call}() failed: {Marshal.GetPInvokeErrorMessage(errno)}") { Errno = ErrnoNames.FromNumber(errno) };
 }

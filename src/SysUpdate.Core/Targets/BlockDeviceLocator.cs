@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Targets;
 
@@ -54,10 +55,9 @@ internal sealed class BlockDeviceLocator(string procRoot = "/proc", string sysRo
     /// <summary>True if <paramref name="path"/> opens as a block device (it answers <c>BLKGETSIZE64</c>).</summary>
     public static bool IsBlockDevice(string path)
     {
-        int fd = DiskInterop.Open(path, DiskInterop.O_RDONLY | DiskInterop.O_CLOEXEC, 0);
-        if (fd < 0)
+        using var handle = LibC.TryOpen(path, DiskInterop.O_RDONLY, 0, out _);
+        if (handle is null)
             return false;
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
         ulong size = 0;
         return DiskInterop.IoctlUInt64(handle, DiskInterop.BLKGETSIZE64, ref size) == 0;
     }

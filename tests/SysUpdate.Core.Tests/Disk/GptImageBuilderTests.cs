@@ -155,7 +155,7 @@ public sealed class GptImageBuilderTests : IDisposable
             stream.ReadExactly(header);
             patch(header);
             header.AsSpan(16, 4).Clear();
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), Crc32.Compute(header));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), System.IO.Hashing.Crc32.HashToUInt32(header));
             stream.Position = offset;
             stream.Write(header);
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
 
 namespace SysUpdate.Core.Tests.Pipeline;

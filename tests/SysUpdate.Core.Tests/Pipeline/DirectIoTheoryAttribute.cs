@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
 
 namespace SysUpdate.Core.Tests.Pipeline;
@@ -19,18 +20,11 @@ internal sealed class DirectIoTheoryAttribute : TheoryAttribute
     }
 
     /// <summary>Opens <paramref name="path"/> read-write with <c>O_DIRECT</c>, or null when refused.</summary>
-    public static SafeFileHandle? OpenDirect(string path)
-    {
-        if (DiskInterop.O_DIRECT == 0)
-            return null;
-        int fd = DiskInterop.Open(path, DiskInterop.O_RDWR | DiskInterop.O_CLOEXEC | DiskInterop.O_DIRECT, 0);
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
+    public static SafeFileHandle? OpenDirect(string path) =>
+        LibC.TryOpen(path, DiskInterop.O_RDWR | DiskInterop.O_DIRECT, 0, out _);
 
     private static string? Probe()
     {
-        if (DiskInterop.O_DIRECT == 0)
-            return "O_DIRECT is not known for this architecture";
         string directory = Directory.CreateTempSubdirectory("sysupdate-odirect-probe-").FullName;
         try
         {
