@@ -119,10 +119,10 @@ public sealed class HelpAndCompletionTests : IDisposable
     private static string Binary(string tool) =>
         tool == "sysupdate"
             ? PublishedBinaries.SysUpdate ?? new SysUpdateProcess().Binary
-            : PublishedBinaries.UpdateCtl ?? new[] { "Release", "Debug" }
-                .Select(c => RepoLayout.Path($"src/UpdateCtl/bin/{c}/net10.0/linux-x64/updatectl"))
-                .FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException("updatectl is not built: run `dotnet build src/UpdateCtl` or set UPDATECTL_BIN");
+            : PublishedBinaries.UpdateCtl
+              ?? (File.Exists(BuildOutput.Executable("src/UpdateCtl", "updatectl", perRuntime: true))
+                  ? BuildOutput.Executable("src/UpdateCtl", "updatectl", perRuntime: true)
+                  : throw new FileNotFoundException($"updatectl is not built: run `dotnet build src/UpdateCtl -c {BuildOutput.Configuration}` or set UPDATECTL_BIN"));
 
     /// <summary>Runs the bash completion function for a command line whose last word is being completed.</summary>
     private static async Task<IReadOnlyList<string>> CompleteAsync(string completion, string binary, params string[] words)

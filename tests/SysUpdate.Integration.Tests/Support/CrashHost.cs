@@ -1,4 +1,3 @@
-using System.Reflection;
 using SysUpdate.Core.Faults;
 
 namespace SysUpdate.Integration.Tests.Support;
@@ -31,15 +30,8 @@ internal static class CrashHost
                 throw new FileNotFoundException($"{BinaryVariable} points at a missing file: {fromEnvironment}");
             return fromEnvironment;
         }
-        string configuration = typeof(CrashHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Configuration").Value!;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SysUpdate.sln")))
-            dir = dir.Parent;
-        if (dir is null)
-            throw new FileNotFoundException($"No SysUpdate.sln above {AppContext.BaseDirectory}; set {BinaryVariable}");
-        string built = Path.Combine(dir.FullName, "tests/SysUpdate.CrashHost/bin", configuration, "net10.0/SysUpdate.CrashHost");
+        string built = BuildOutput.Executable("tests/SysUpdate.CrashHost", "SysUpdate.CrashHost", perRuntime: false);
         return File.Exists(built) ? built
-            : throw new FileNotFoundException($"{built} is not built; run `dotnet build tests/SysUpdate.Integration.Tests -c {configuration}` or set {BinaryVariable}");
+            : throw new FileNotFoundException($"{built} is not built; run `dotnet build tests/SysUpdate.Integration.Tests -c {BuildOutput.Configuration}` or set {BinaryVariable}");
     }
 }

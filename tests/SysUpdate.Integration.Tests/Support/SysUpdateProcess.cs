@@ -5,7 +5,7 @@ namespace SysUpdate.Integration.Tests.Support;
 /// <summary>
 /// Runs the built <c>sysupdate</c> executable as a separate process. The binary is
 /// <c>$SYSUPDATE_BIN</c> if set (tests/run-all.sh points it at the published single file), else the
-/// newest of <c>src/SysUpdate.Cli/bin/{Release,Debug}/net10.0/linux-x64/sysupdate</c> below the
+/// build output of <c>src/SysUpdate.Cli</c> for this configuration and runtime identifier below the
 /// directory holding <c>SysUpdate.sln</c>.
 /// </summary>
 internal sealed class SysUpdateProcess
@@ -88,17 +88,8 @@ internal sealed class SysUpdateProcess
                 throw new FileNotFoundException($"SYSUPDATE_BIN points at a missing file: {fromEnvironment}");
             return fromEnvironment;
         }
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SysUpdate.sln")))
-            dir = dir.Parent;
-        if (dir is null)
-            throw new FileNotFoundException($"No SysUpdate.sln above {AppContext.BaseDirectory}; set SYSUPDATE_BIN");
-        var candidates = new[] { "Release", "Debug" }
-            .Select(c => Path.Combine(dir.FullName, "src/SysUpdate.Cli/bin", c, "net10.0/linux-x64/sysupdate"))
-            .Where(File.Exists)
-            .OrderByDescending(File.GetLastWriteTimeUtc)
-            .ToList();
-        return candidates.Count > 0 ? candidates[0]
-            : throw new FileNotFoundException("sysupdate is not built; run `dotnet build src/SysUpdate.Cli` or set SYSUPDATE_BIN");
+        string built = BuildOutput.Executable("src/SysUpdate.Cli", "sysupdate", perRuntime: true);
+        return File.Exists(built) ? built
+            : throw new FileNotFoundException($"{built} is not built; run `dotnet build src/SysUpdate.Cli -c {BuildOutput.Configuration}` or set SYSUPDATE_BIN");
     }
 }

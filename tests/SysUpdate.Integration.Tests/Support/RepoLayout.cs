@@ -1,4 +1,4 @@
-namespace SysUpdate.Integration.Tests.Sandbox;
+namespace SysUpdate.Integration.Tests.Support;
 
 /// <summary>Where the repository's own files (units, packaging, fixtures) are, found from the test binary.</summary>
 internal static class RepoLayout
