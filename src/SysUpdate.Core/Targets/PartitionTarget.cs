@@ -386,11 +386,9 @@ internal sealed class PartitionTarget : ITargetResource
         LibC.OpenExpecting(Location, DiskInterop.O_RDWR, FileKind.Regular | FileKind.BlockDevice);
 
     /// <summary>A second descriptor with <c>O_DIRECT</c>, so whole chunks of the payload skip the page
-    /// cache; null where the file system or architecture does not offer it (then all writes are buffered).</summary>
+    /// cache; null where the file system does not offer it (then all writes are buffered).</summary>
     private SafeFileHandle? TryOpenDirectForPayload()
     {
-        if (DiskInterop.O_DIRECT == 0)
-            return null;
         try
         {
             return LibC.OpenExpecting(Location, DiskInterop.O_RDWR | DiskInterop.O_DIRECT, FileKind.Regular | FileKind.BlockDevice);
