@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Tests.Disk;
 
@@ -151,12 +154,19 @@ internal static class DiskTestSupport
 
     public static void DetachLoop(string device) => Run("losetup", $"-d {device}");
 
+    /// <remarks>Opened without the BCL's advisory <c>flock</c>: a child process that another test forks in
+    /// parallel inherits a just-closed writable <see cref="GptDisk"/> handle (and its <c>LOCK_EX</c>) until it
+    /// execs, and a <see cref="FileStream"/> would fail on that lock with "being used by another process".</remarks>
     public static void FlipByte(string path, long offset)
     {
-        using FileStream stream = new(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = offset;
-        int b = stream.ReadByte();
-        stream.Position = offset;
-        stream.WriteByte((byte)(b ^ 0xFF));
+        using SafeFileHandle handle = LibC.Open(path, Tmds.Linux.LibC.O_RDWR);
+        byte[] one = new byte[1];
+        if (RandomAccess.Read(handle, one, offset) != 1)
+        {
+            throw new EndOfStreamException($"{path}: no byte at offset {offset}");
+        }
+
+        one[0] ^= 0xFF;
+        RandomAccess.Write(handle, one, offset);
     }
 }

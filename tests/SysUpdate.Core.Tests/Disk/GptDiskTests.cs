@@ -152,13 +152,7 @@ public sealed class GptDiskTests : IDisposable
         }
 
         // Spoil the primary header's disk GUID (its CRC no longer matches) so the reader falls back to the backup.
-        using (var stream = new FileStream(image, FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Position = sectorSize + 0x38;
-            int b = stream.ReadByte();
-            stream.Position = sectorSize + 0x38;
-            stream.WriteByte((byte)(b ^ 0xFF));
-        }
+        DiskTestSupport.FlipByte(image, sectorSize + 0x38);
         using GptDisk backup = GptDisk.Open(image, writable: false);
         Assert.True(backup.RecoveredFromBackup);
         Assert.Equal("root_1.1", backup.FindPartition(2)!.Name);
