@@ -2,6 +2,7 @@
 //   e2e     [--size-gib 1] [--codec raw|zstd|both] [--runs 3] [--sync yes|no]
 //   startup [--runs 21]
 //   planning [--sizes 10000,100000] [--runs 3]
+//   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -14,6 +15,7 @@ try
         "e2e" => await EndToEndBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "startup" => await StartupBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "planning" => await PlanningBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -33,6 +35,9 @@ static int Usage()
           startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
           planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
                   a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)
+          delta   [--size-mib N] [--rate-mib N] [--rounds N] [--changed F] [--sysupdate PATH] [--work-dir DIR]
+                  full vs delta update (casync index + chunk store) of an image whose v2 changed F in
+                  regions, from nginx behind an aggregate rate limit: wall time, bytes served, peak RSS
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).
