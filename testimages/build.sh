@@ -6,7 +6,11 @@
 #   extra-VER.efi          an add-on shipped next to the UKI
 #   rootfs-VER.tar.gz      a directory tree (etc/os-release, usr/bin/hello)
 #   usr-VER.raw.{gz,xz,zst,bz2}   the same usr payload compressed with each codec
-#   SHA256SUMS             manifest over everything above
+#   usr-VER.raw.caibx, usr-VER.verity.raw.caibx
+#                          casync indexes of the uncompressed payloads (one per image: the index of
+#                          usr-VER.raw.zst is usr-VER.raw.caibx), their chunks in default.castr/;
+#                          skipped, saying so, when casync is not installed
+#   SHA256SUMS             manifest over everything above but the chunks
 #   SHA256SUMS.gpg         detached signature by a throw-away key; its public key in
 #                          import-pubring.pgp (use as SYSTEMD_OPENPGP_KEYRING)
 # Usage: testimages/build.sh OUTDIR VERSION...   (existing versions in OUTDIR are kept)
@@ -44,6 +48,16 @@ for v in "$@"; do
     zstd -q -c "$out/usr-$v.raw" >"$out/usr-$v.raw.zst"
     bzip2 -c "$out/usr-$v.raw" >"$out/usr-$v.raw.bz2"
 done
+
+if command -v casync >/dev/null; then
+    for v in "$@"; do
+        for image in "usr-$v.raw" "usr-$v.verity.raw"; do
+            casync --store="$out/default.castr" make "$out/$image.caibx" "$out/$image" >/dev/null
+        done
+    done
+else
+    echo "build.sh: casync not installed; no .caibx indexes or default.castr chunk store (apt-get install casync)" >&2
+fi
 
 (cd "$out" && sha256sum -- *.raw *.raw.* *.efi *.tar.gz | sed 's/^\([0-9a-f]*\)  /\1 */' >SHA256SUMS)
 

@@ -3,6 +3,7 @@
 //   startup [--runs 21]
 //   planning [--sizes 10000,100000] [--runs 3]
 //   chunking [--size-mib 1024] [--runs 3]
+//   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -16,6 +17,7 @@ try
         "startup" => await StartupBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "planning" => await PlanningBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "chunking" => await ChunkingBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -36,6 +38,9 @@ static int Usage()
           planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
                   a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)
           chunking [--size-mib N] [--runs N]   casync chunker, chunk digests and SeedChunker MB/s
+          delta   [--size-mib N] [--rate-mib N] [--rounds N] [--changed F] [--sysupdate PATH] [--work-dir DIR]
+                  full vs delta update (casync index + chunk store) of an image whose v2 changed F in
+                  regions, from nginx behind an aggregate rate limit: wall time, bytes served, peak RSS
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

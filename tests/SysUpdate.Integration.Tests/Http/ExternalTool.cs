@@ -5,8 +5,9 @@ namespace SysUpdate.Integration.Tests.Http;
 /// <summary>Runs a helper program (build.sh, gpg) to completion and fails loudly if it fails.</summary>
 internal static class ExternalTool
 {
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null)
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
     {
+        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(60);
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -23,15 +24,15 @@ internal static class ExternalTool
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var expiry = new CancellationTokenSource(limit);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(expiry.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within 60 s");
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {limit.TotalSeconds} s");
         }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}:\n{await stderr}");

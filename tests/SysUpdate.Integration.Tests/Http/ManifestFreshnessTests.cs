@@ -17,7 +17,8 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
     private readonly byte[] _v1 = RandomNumberGenerator.GetBytes(4096);
     private readonly byte[] _v2 = RandomNumberGenerator.GetBytes(4096);
     private readonly string _home;
-    private StaticFileServer? _server;
+    private IAsyncDisposable? _server;
+    private string? _baseUrl;
     private long? _signatureSize;
 
     public ManifestFreshnessTests()
@@ -57,7 +58,8 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
     [ExecutableFact(StaticFileServer.Python)]
     public async Task CheckNew_PythonHttpServer_ManifestReplacedWithinTheSameSecond_SeesNewVersion()
     {
-        _server = await StaticFileServer.StartPythonAsync(Www);
+        var server = await StaticFileServer.StartPythonAsync(Www);
+        (_server, _baseUrl) = (server, server.BaseUrl);
         WriteTransfer(verify: false);
         DateTime second = SameSecond();
 
@@ -69,10 +71,10 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
         Assert.Equal("v2", await CheckNewAsync());
     }
 
-    [ExecutableFact(StaticFileServer.Nginx)]
+    [ExecutableFact(NginxServer.Executable)]
     public async Task CheckNew_Nginx_SameSizeManifestWithinTheSameSecond_SeesNewVersion()
     {
-        _server = await StaticFileServer.StartNginxAsync(Www, _tmp.Combine("nginx"));
+        await StartNginxAsync();
         WriteTransfer(verify: false);
         DateTime second = SameSecond();
 
@@ -83,10 +85,10 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
         Assert.Equal("v2", await CheckNewAsync());
     }
 
-    [ExecutableFact(StaticFileServer.Nginx, "/usr/bin/gpg")]
+    [ExecutableFact(NginxServer.Executable, "/usr/bin/gpg")]
     public async Task CheckNew_Nginx_NewManifestWhileSignatureLooksUnchanged_VerifiesThePairAsPublished()
     {
-        _server = await StaticFileServer.StartNginxAsync(Www, _tmp.Combine("nginx"));
+        await StartNginxAsync();
         await CreateKeyAsync("trusted", export: true);
         WriteTransfer(verify: true);
         DateTime old = LongAgo();
@@ -102,10 +104,10 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
         Assert.Equal("v2", await CheckNewAsync());
     }
 
-    [ExecutableFact(StaticFileServer.Nginx, "/usr/bin/gpg")]
+    [ExecutableFact(NginxServer.Executable, "/usr/bin/gpg")]
     public async Task CheckNew_Nginx_OnlyTheSignatureReplaced_UsesTheNewSignature()
     {
-        _server = await StaticFileServer.StartNginxAsync(Www, _tmp.Combine("nginx"));
+        await StartNginxAsync();
         await CreateKeyAsync("trusted", export: true);
         await CreateKeyAsync("unknown", export: false);
         WriteTransfer(verify: true);
@@ -122,6 +124,12 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
         Assert.Equal("v1", await CheckNewAsync());
     }
 
+    private async Task StartNginxAsync()
+    {
+        var server = await NginxServer.StartAsync(Www);
+        (_server, _baseUrl) = (server, server.BaseUrl);
+    }
+
     private void WriteTransfer(bool verify)
     {
         string definitions = _tmp.Dir("root", "etc", "sysupdate.d");
@@ -131,7 +139,7 @@ public sealed class ManifestFreshnessTests : IAsyncLifetime
 
             [Source]
             Type=url-file
-            Path={_server!.BaseUrl}
+            Path={_baseUrl}
             MatchPattern=uki-@v.efi
 
             [Target]
