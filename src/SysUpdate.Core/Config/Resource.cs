@@ -17,6 +17,10 @@ internal sealed record Resource
 
     public required IReadOnlyList<MatchPattern> Patterns { get; init; }
 
+    /// <summary><c>ChunkStore=</c>: the casync chunk store of a <c>url-file</c> source, when not
+    /// <c>default.castr/</c> beside <c>SHA256SUMS</c>; null otherwise.</summary>
+    public string? ChunkStore { get; init; }
+
     /// <summary><c>MatchPartitionType=</c>, resolved; partition targets only.</summary>
     public Guid? PartitionType { get; init; }
 }

@@ -27,6 +27,7 @@ internal sealed class TransferParser
         [("Source", "Path")] = (p, e) => p.ParsePath(e, p._source),
         [("Source", "PathRelativeTo")] = (p, e) => (p._source.RelativeTo, p._source.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
         [("Source", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._source, isSource: true),
+        [("Source", "ChunkStore")] = (p, e) => p.ParseChunkStore(e),
         [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
         [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
         [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -73,6 +74,8 @@ internal sealed class TransferParser
     private bool? _removeTemporary;
     private string? _currentSymlink;
     private SourceLocation? _currentSymlinkLocation;
+    private string? _chunkStore;
+    private SourceLocation? _chunkStoreLocation;
 
     private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
     {
@@ -158,6 +161,8 @@ internal sealed class TransferParser
 
         if (_source.Patterns.Count == 0)
             throw new ConfigSyntaxException(_source.PatternLocation ?? origin, "Source specification lacks MatchPattern=");
+        if (_chunkStore is not null && sourceType != ResourceType.UrlFile)
+            throw new ConfigSyntaxException(_chunkStoreLocation ?? origin, "ChunkStore= is only supported for url-file sources", _chunkStore);
         if (sourceType.HoldsDirectories() && _source.Patterns.Any(p => p.HasGlobPrefix))
             throw new ConfigSyntaxException(_source.PatternLocation ?? origin,
                 "MatchPattern= with '**/' prefix is not supported for source Type=directory and Type=subvolume, refusing");
@@ -189,6 +194,7 @@ internal sealed class TransferParser
                 Path = sourcePath,
                 PathRelativeTo = _source.RelativeTo,
                 Patterns = _source.Patterns,
+                ChunkStore = _chunkStore,
             },
             Target = new Resource
             {
@@ -315,6 +321,22 @@ internal sealed class TransferParser
         var path = Expand(e, e.Value, PathMax);
         resource.PathAuto = path == "auto";
         resource.Path = resource.PathAuto ? null : path;
+    }
+
+    /// <summary><c>ChunkStore=</c> (ours): the casync chunk store for delta downloads, when not
+    /// <c>default.castr/</c> beside the manifest. Empty resets it.</summary>
+    private void ParseChunkStore(UnitFileEntry e)
+    {
+        _chunkStoreLocation = e.Location;
+        if (e.Value.Length == 0)
+        {
+            _chunkStore = null;
+            return;
+        }
+        string url = Expand(e, e.Value, PathMax);
+        if (!IsSupportedUrl(url))
+            throw new ConfigSyntaxException(e.Location, "ChunkStore= is not a valid HTTP, HTTPS or file URL", url);
+        _chunkStore = url;
     }
 
     private void ParsePatterns(UnitFileEntry e, ResourceBuilder resource, bool isSource)
