@@ -28,6 +28,7 @@ internal sealed class TransferParser
         [("Source", "PathRelativeTo")] = (p, e) => (p._source.RelativeTo, p._source.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
         [("Source", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._source, isSource: true),
         [("Source", "ChunkStore")] = (p, e) => p.ParseChunkStore(e),
+        [("Source", "DeltaMaxFetch")] = (p, e) => p._deltaMaxFetch = ParseDeltaMaxFetch(e),
         [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
         [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
         [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -75,6 +76,7 @@ internal sealed class TransferParser
     private string? _currentSymlink;
     private SourceLocation? _currentSymlinkLocation;
     private string? _chunkStore;
+    private int? _deltaMaxFetch;
     private SourceLocation? _chunkStoreLocation;
 
     private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
@@ -195,6 +197,7 @@ internal sealed class TransferParser
                 PathRelativeTo = _source.RelativeTo,
                 Patterns = _source.Patterns,
                 ChunkStore = _chunkStore,
+                DeltaMaxFetchPercent = _deltaMaxFetch,
             },
             Target = new Resource
             {
@@ -337,6 +340,17 @@ internal sealed class TransferParser
         if (!IsSupportedUrl(url))
             throw new ConfigSyntaxException(e.Location, "ChunkStore= is not a valid HTTP, HTTPS or file URL", url);
         _chunkStore = url;
+    }
+
+    /// <summary><c>DeltaMaxFetch=</c> (ours): above this share of the image to fetch chunk by chunk, the whole image is
+    /// downloaded instead. Empty resets it to the default.</summary>
+    private static int? ParseDeltaMaxFetch(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        return ConfigValues.TryParsePercent(e.Value, out int percent)
+            ? percent
+            : throw new ConfigSyntaxException(e.Location, "DeltaMaxFetch= must be a percentage from 0% to 100%", e.Value);
     }
 
     private void ParsePatterns(UnitFileEntry e, ResourceBuilder resource, bool isSource)

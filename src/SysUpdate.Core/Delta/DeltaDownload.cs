@@ -21,6 +21,10 @@ internal sealed class DeltaDownload : IDisposable
     /// <summary>Above this share of the image to fetch, one whole download beats many chunk requests.</summary>
     public const double DefaultMaxFetchShare = 0.8;
 
+    /// <summary>The source's <c>DeltaMaxFetch=</c> as a share, or the default.</summary>
+    public static double MaxFetchShare(Config.Resource source) =>
+        source is { DeltaMaxFetchPercent: { } percent } ? percent / 100.0 : DefaultMaxFetchShare;
+
     private readonly Instance _source;
     private readonly ChunkIndexReference _reference;
     private readonly SeedCatalog _seeds;

@@ -253,7 +253,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         var state = new ResumeState(source.Path, sha256, null, ResumeKind.Delta);
         bool resuming = ResumeState.Load(finalPath) is { } earlier && earlier.Continues(source.Path, sha256, ResumeKind.Delta);
         using var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, _ => InstalledSeeds(finalPath), resuming,
-            DeltaDownload.DefaultMaxFetchShare, Note, cancellationToken).ConfigureAwait(false);
+            DeltaDownload.MaxFetchShare(transfer.Source), Note, cancellationToken).ConfigureAwait(false);
         if (delta is null)
         {
             if (resuming)

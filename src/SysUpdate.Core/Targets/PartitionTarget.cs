@@ -202,7 +202,7 @@ internal sealed class PartitionTarget : ITargetResource
         cancellationToken.ThrowIfCancellationRequested();
 
         PartitionSlot? claimed = null;
-        using (var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, SlotSeeds, resuming: false, DeltaDownload.DefaultMaxFetchShare,
+        using (var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, SlotSeeds, resuming: false, DeltaDownload.MaxFetchShare(_transfer.Source),
                    Note, cancellationToken).ConfigureAwait(false))
         {
             if (delta is not null)
