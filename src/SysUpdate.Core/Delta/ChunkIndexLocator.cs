@@ -31,9 +31,9 @@ internal static class ChunkIndexLocator
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrEmpty(baseUrl);
-        string indexName = IndexNameFor(image.Name);
-        if (indexName == image.Name + IndexSuffix && image.Name.EndsWith(IndexSuffix, StringComparison.Ordinal))
+        if (image.Name.EndsWith(IndexSuffix, StringComparison.Ordinal))
             return null; // the payload is itself an index file (TEST-72 publishes such files as ordinary payloads)
+        string indexName = IndexNameFor(image.Name);
         var index = manifest.Entries.FirstOrDefault(e => e.Name == indexName);
         if (index is null)
             return null;
