@@ -49,6 +49,7 @@ command -v zsh >/dev/null || need_apt+=(zsh)
 command -v dpkg-divert >/dev/null || need_apt+=(dpkg)
 command -v man >/dev/null || need_apt+=(man-db)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+command -v casync >/dev/null || need_apt+=(casync)
 [ -n "$fast" ] || command -v debootstrap >/dev/null || need_apt+=(debootstrap)   # TEST-72 v262.1 chroot
 python3 -c 'import varlink' 2>/dev/null || /usr/bin/python3 -c 'import varlink' 2>/dev/null || need_varlink=1
 if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then

@@ -2,6 +2,7 @@
 //   e2e     [--size-gib 1] [--codec raw|zstd|both] [--runs 3] [--sync yes|no]
 //   startup [--runs 21]
 //   planning [--sizes 10000,100000] [--runs 3]
+//   chunking [--size-mib 1024] [--runs 3]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -14,6 +15,7 @@ try
         "e2e" => await EndToEndBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "startup" => await StartupBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "planning" => await PlanningBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "chunking" => await ChunkingBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -33,6 +35,7 @@ static int Usage()
           startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
           planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
                   a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)
+          chunking [--size-mib N] [--runs N]   casync chunker, chunk digests and SeedChunker MB/s
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).
