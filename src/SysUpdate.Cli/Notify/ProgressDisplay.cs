@@ -55,7 +55,8 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
         {
             _lastOverall = overall;
             notify.Send($"X_SYSUPDATE_PROGRESS={overall}\nX_SYSUPDATE_TRANSFERS_LEFT={p.TransferCount - p.TransferIndex}\n"
-                + $"X_SYSUPDATE_TRANSFERS_DONE={p.TransferIndex}\nSTATUS=Updating to '{p.Version}' ({overall}% complete).");
+                + $"X_SYSUPDATE_TRANSFERS_DONE={p.TransferIndex}\nSTATUS=Updating to '{p.Version}' ({overall}% complete)."
+                + (p.BytesFetched is { } fetched && p.BytesReused is { } reused ? $"\nX_SYSUPDATE_BYTES_FETCHED={fetched}\nX_SYSUPDATE_BYTES_REUSED={reused}" : ""));
         }
 
         int percent = p.TransferPercent ?? -1;
@@ -66,12 +67,12 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
                 return;
             _lastDraw = now;
             error.Write($"\r\x1b[K{p.TransferId}: {FormatBytes(p.BytesDone)}" + (p.BytesTotal is { } total ? $"/{FormatBytes(total)} {percent}%" : "")
-                + $" {FormatBytes((long)p.BytesPerSecond)}/s" + Eta(p));
+                + $" {FormatBytes((long)p.BytesPerSecond)}/s" + Eta(p) + DeltaSplit(p));
         }
         else if (showPlainLines && percent >= 0 && percent / 10 != _lastPercent / 10)
         {
             _lastPercent = percent;
-            error.WriteLine($"{p.TransferId}: {percent}% ({FormatBytes(p.BytesDone)}, {FormatBytes((long)p.BytesPerSecond)}/s)");
+            error.WriteLine($"{p.TransferId}: {percent}% ({FormatBytes(p.BytesDone)}, {FormatBytes((long)p.BytesPerSecond)}/s){DeltaSplit(p)}");
         }
     }
 
@@ -81,6 +82,10 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
             error.WriteLine();
         _lastTransfer = null;
     }
+
+    /// <summary>For a delta download: how much came from the chunk store and how much from local copies.</summary>
+    private static string DeltaSplit(TransferProgress p) =>
+        p.BytesFetched is { } fetched && p.BytesReused is { } reused ? $" [{FormatBytes(fetched)} fetched, {FormatBytes(reused)} reused]" : "";
 
     private static string Eta(TransferProgress p)
     {

@@ -43,6 +43,8 @@ internal static class SysUpdateJson
         w.WriteNumber("transferCount", p.TransferCount);
         w.WriteNumber("bytesDone", p.BytesDone);
         if (p.BytesTotal is { } total) w.WriteNumber("bytesTotal", total);
+        if (p.BytesFetched is { } fetched) w.WriteNumber("bytesFetched", fetched);
+        if (p.BytesReused is { } reused) w.WriteNumber("bytesReused", reused);
         w.WriteNumber("percent", Percent(p));
         w.WriteEndObject();
     }

@@ -24,6 +24,14 @@ internal static class ConfigValues
         }
     }
 
+    /// <summary>A percentage as systemd writes it: <c>0%</c> … <c>100%</c>, the sign required.</summary>
+    public static bool TryParsePercent(string value, out int result)
+    {
+        result = 0;
+        return value.Length > 1 && value[^1] == '%' && int.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None,
+            CultureInfo.InvariantCulture, out result) && result <= 100;
+    }
+
     /// <summary>Decimal unsigned 64-bit (<c>safe_atou64</c>): digits only, no sign.</summary>
     public static bool TryParseUInt64(string value, out ulong result)
     {

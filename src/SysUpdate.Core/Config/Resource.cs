@@ -17,6 +17,14 @@ internal sealed record Resource
 
     public required IReadOnlyList<MatchPattern> Patterns { get; init; }
 
+    /// <summary><c>ChunkStore=</c>: the casync chunk store of a <c>url-file</c> source, when not
+    /// <c>default.castr/</c> beside <c>SHA256SUMS</c>; null otherwise.</summary>
+    public string? ChunkStore { get; init; }
+
+    /// <summary><c>DeltaMaxFetch=</c>: the largest share of the image (percent) a delta download may fetch from the
+    /// chunk store; more, and the whole image is downloaded. Null: <see cref="Delta.DeltaDownload.DefaultMaxFetchShare"/>.</summary>
+    public int? DeltaMaxFetchPercent { get; init; }
+
     /// <summary><c>MatchPartitionType=</c>, resolved; partition targets only.</summary>
     public Guid? PartitionType { get; init; }
 }

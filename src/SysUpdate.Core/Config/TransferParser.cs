@@ -27,6 +27,8 @@ internal sealed class TransferParser
         [("Source", "Path")] = (p, e) => p.ParsePath(e, p._source),
         [("Source", "PathRelativeTo")] = (p, e) => (p._source.RelativeTo, p._source.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
         [("Source", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._source, isSource: true),
+        [("Source", "ChunkStore")] = (p, e) => p.ParseChunkStore(e),
+        [("Source", "DeltaMaxFetch")] = (p, e) => p._deltaMaxFetch = ParseDeltaMaxFetch(e),
         [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
         [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
         [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -73,6 +75,9 @@ internal sealed class TransferParser
     private bool? _removeTemporary;
     private string? _currentSymlink;
     private SourceLocation? _currentSymlinkLocation;
+    private string? _chunkStore;
+    private int? _deltaMaxFetch;
+    private SourceLocation? _chunkStoreLocation;
 
     private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
     {
@@ -158,6 +163,8 @@ internal sealed class TransferParser
 
         if (_source.Patterns.Count == 0)
             throw new ConfigSyntaxException(_source.PatternLocation ?? origin, "Source specification lacks MatchPattern=");
+        if (_chunkStore is not null && sourceType != ResourceType.UrlFile)
+            throw new ConfigSyntaxException(_chunkStoreLocation ?? origin, "ChunkStore= is only supported for url-file sources", _chunkStore);
         if (sourceType.HoldsDirectories() && _source.Patterns.Any(p => p.HasGlobPrefix))
             throw new ConfigSyntaxException(_source.PatternLocation ?? origin,
                 "MatchPattern= with '**/' prefix is not supported for source Type=directory and Type=subvolume, refusing");
@@ -189,6 +196,8 @@ internal sealed class TransferParser
                 Path = sourcePath,
                 PathRelativeTo = _source.RelativeTo,
                 Patterns = _source.Patterns,
+                ChunkStore = _chunkStore,
+                DeltaMaxFetchPercent = _deltaMaxFetch,
             },
             Target = new Resource
             {
@@ -315,6 +324,33 @@ internal sealed class TransferParser
         var path = Expand(e, e.Value, PathMax);
         resource.PathAuto = path == "auto";
         resource.Path = resource.PathAuto ? null : path;
+    }
+
+    /// <summary><c>ChunkStore=</c> (ours): the casync chunk store for delta downloads, when not
+    /// <c>default.castr/</c> beside the manifest. Empty resets it.</summary>
+    private void ParseChunkStore(UnitFileEntry e)
+    {
+        _chunkStoreLocation = e.Location;
+        if (e.Value.Length == 0)
+        {
+            _chunkStore = null;
+            return;
+        }
+        string url = Expand(e, e.Value, PathMax);
+        if (!IsSupportedUrl(url))
+            throw new ConfigSyntaxException(e.Location, "ChunkStore= is not a valid HTTP, HTTPS or file URL", url);
+        _chunkStore = url;
+    }
+
+    /// <summary><c>DeltaMaxFetch=</c> (ours): above this share of the image to fetch chunk by chunk, the whole image is
+    /// downloaded instead. Empty resets it to the default.</summary>
+    private static int? ParseDeltaMaxFetch(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        return ConfigValues.TryParsePercent(e.Value, out int percent)
+            ? percent
+            : throw new ConfigSyntaxException(e.Location, "DeltaMaxFetch= must be a percentage from 0% to 100%", e.Value);
     }
 
     private void ParsePatterns(UnitFileEntry e, ResourceBuilder resource, bool isSource)

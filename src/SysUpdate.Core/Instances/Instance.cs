@@ -17,6 +17,10 @@ internal sealed record Instance(string Path, InstanceMetadata Metadata, bool IsP
     /// <summary>For partition instances: where the slot is on its disk.</summary>
     public PartitionSlot? Partition { get; init; }
 
+    /// <summary>For <c>url-file</c> sources: the casync index of this version's image and its chunk store, when
+    /// the manifest lists one (see <see cref="Delta.ChunkIndexLocator"/>); null otherwise.</summary>
+    public Delta.ChunkIndexReference? ChunkIndex { get; init; }
+
     /// <summary>The path as stored, without a partial/pending prefix (what it will be called once installed).</summary>
     public string? FinalPath { get; init; }
 }

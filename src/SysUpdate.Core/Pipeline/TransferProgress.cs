@@ -22,6 +22,8 @@ internal enum UpdatePhase
 /// <param name="BytesDone">Bytes of the payload read so far (as published).</param>
 /// <param name="BytesTotal">Payload size as published, when known.</param>
 /// <param name="BytesPerSecond">Recent read rate.</param>
+/// <param name="BytesFetched">Delta downloads: image bytes fetched from the chunk store; null for whole downloads.</param>
+/// <param name="BytesReused">Delta downloads: image bytes taken from local copies; null for whole downloads.</param>
 internal sealed record TransferProgress(
     UpdatePhase Phase,
     string Version,
@@ -30,7 +32,9 @@ internal sealed record TransferProgress(
     int TransferCount = 0,
     long BytesDone = 0,
     long? BytesTotal = null,
-    double BytesPerSecond = 0)
+    double BytesPerSecond = 0,
+    long? BytesFetched = null,
+    long? BytesReused = null)
 {
     /// <summary>Percentage of this transfer, when the total is known.</summary>
     public int? TransferPercent => BytesTotal is > 0 ? (int)Math.Min(100, BytesDone * 100 / BytesTotal.Value) : null;

@@ -21,7 +21,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
     public ITargetResource CreateTarget(Transfer transfer) => transfer.Target.Type switch
     {
         ResourceType.RegularFile or ResourceType.Directory or ResourceType.Subvolume =>
-            new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync),
+            new FileSystemTarget(transfer, resolver.Resolve(transfer, transfer.Target), options.Sync, info),
         ResourceType.Partition => PartitionTarget.Create(transfer, options, resolver, warn, info),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: target Type={transfer.Target.Type.ToConfigString()} is not supported by this build") { Errno = Errno.EOPNOTSUPP },

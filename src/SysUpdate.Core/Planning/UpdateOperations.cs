@@ -107,8 +107,8 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             try
             {
                 await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
-                    (done, total) => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
-                        done, total ?? (long?)instance.Metadata.Size, done / Math.Max(started.Elapsed.TotalSeconds, 0.001))),
+                    p => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
+                        p.Done, p.Total ?? (long?)instance.Metadata.Size, p.Done / Math.Max(started.Elapsed.TotalSeconds, 0.001), p.Fetched, p.Reused)),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (HashMismatchException ex)

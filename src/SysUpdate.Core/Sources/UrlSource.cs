@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Delta;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Transport;
 using SysUpdate.Core.Versions;
@@ -8,10 +10,14 @@ namespace SysUpdate.Core.Sources;
 /// <summary>
 /// A <c>url-file</c> or <c>url-tar</c> source: the instances are the entries of the
 /// <c>SHA256SUMS</c> manifest below <c>Path=</c> whose names match a pattern; each carries the
-/// manifest's SHA-256, which the download is checked against.
+/// manifest's SHA-256, which the download is checked against. A <c>url-file</c> instance whose manifest
+/// also lists a casync index of it (<see cref="ChunkIndexLocator"/>) carries that index for a delta download.
 /// </summary>
-internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify) : ISourceResource
+internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify) : ISourceResource, IChunkSource
 {
+    /// <summary>Largest index accepted: 40 bytes per chunk, so 64 MiB describe ≥ 100 GiB at casync's smallest chunks.</summary>
+    private const long MaxIndexBytes = 64L * 1024 * 1024;
+
     public ResourceType Type => transfer.Source.Type;
 
     public string Location => transfer.Source.Path!;
@@ -32,7 +38,8 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
             if (metadata.Sha256 is { } fromName && !string.Equals(fromName, entry.Sha256Hex, StringComparison.OrdinalIgnoreCase))
                 throw new SysUpdateException($"{Location}/SHA256SUMS:{entry.Line}: '{entry.Name}' carries SHA-256 {fromName} in its name but the manifest says {entry.Sha256Hex}, refusing")
                 { Errno = Errno.EINVAL };
-            found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex }));
+            var index = transfer.Source.Type == ResourceType.UrlFile ? ChunkIndexLocator.Find(manifest, entry, Location, transfer.Source.ChunkStore) : null;
+            found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex }) { ChunkIndex = index });
         }
         return InstanceOrder.NewestFirst(found);
     }
@@ -43,5 +50,21 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
             throw new SysUpdateException($"SHA256 checksum not known for download '{instance.Path}', refusing.") { Errno = Errno.EINVAL };
         var download = await transport.OpenDownloadAsync(new Uri(instance.Path), offset, validator, cancellationToken).ConfigureAwait(false);
         return new PublishedPayload(download, download.Offset, download.TotalLength, download.Validator);
+    }
+
+    public async Task<ChunkIndex> FetchIndexAsync(ChunkIndexReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var file = await transport.GetSmallFileAsync(reference.IndexUrl, MaxIndexBytes, CachePolicy.Bypass, cancellationToken).ConfigureAwait(false);
+        string actual = Convert.ToHexStringLower(SHA256.HashData(file.Content.Span));
+        if (!string.Equals(actual, reference.IndexSha256, StringComparison.OrdinalIgnoreCase))
+            throw new ChunkIndexMismatchException(reference.IndexUrl, reference.IndexSha256, actual);
+        return ChunkIndex.Parse(file.Content.Span, TransportException.Display(reference.IndexUrl));
+    }
+
+    public ChunkStoreClient OpenStore(ChunkIndexReference reference, ChunkDigestKind digest)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return new ChunkStoreClient(transport, reference.StoreUrl, digest);
     }
 }

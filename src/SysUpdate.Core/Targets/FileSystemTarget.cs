@@ -1,6 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Compression;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Delta;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
@@ -16,7 +17,8 @@ namespace SysUpdate.Core.Targets;
 /// renamed to <c>.sysupdate.pending.NAME</c> once complete, and renamed to <c>NAME</c> on install,
 /// so a crash never leaves a half-written file under its final name.
 /// </summary>
-internal sealed class FileSystemTarget(Transfer transfer, string directory, bool sync) : ITargetResource
+/// <param name="info">Receives one-line notes (why a delta download fell back to the whole image, what it reused).</param>
+internal sealed class FileSystemTarget(Transfer transfer, string directory, bool sync, Action<string>? info = null) : ITargetResource
 {
     public ResourceType Type => transfer.Target.Type;
 
@@ -78,16 +80,16 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     }
 
     public async Task AcquireAsync(PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
-        Action<long, long?>? onBytes, CancellationToken cancellationToken = default)
+        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken = default)
     {
         string partial = prepared.PartialPath!;
         long written = 0;
         long? total = null;
-        void Count(long done, long? length)
+        void Count(PayloadProgress progress)
         {
-            written = done;
-            total = length ?? total;
-            onBytes?.Invoke(done, length);
+            written = progress.Done;
+            total = progress.Total ?? total;
+            onProgress?.Invoke(progress);
         }
 
         try
@@ -101,17 +103,18 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             // Full, read-only or not ours: the partial is worth nothing, and on a full file system it
             // is what keeps it full.
             TryRemoveTree(partial);
+            ResumeState.Delete(prepared.FinalPath!);
             long? needed = source.Metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue) : total;
             throw FileSystemFailure.Describe(errno, directory, Path.GetFileName(prepared.FinalPath!), written, needed, ex);
         }
     }
 
     private async Task AcquireIntoAsync(string partial, PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
-        Action<long, long?> onBytes, CancellationToken cancellationToken)
+        Action<PayloadProgress> onProgress, CancellationToken cancellationToken)
     {
         try
         {
-            await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
+            await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false);
 
             if (metadata.MtimeMicroseconds is { } mtime)
             {
@@ -152,7 +155,8 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         return Task.FromResult(prepared.FinalPath!);
     }
 
-    private async Task WritePayloadAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource, Action<long, long?>? onBytes, CancellationToken cancellationToken)
+    private async Task WritePayloadAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource, Action<PayloadProgress>? onProgress,
+        CancellationToken cancellationToken)
     {
         switch (sourceResource.Type)
         {
@@ -164,14 +168,16 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             {
                 await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
                 await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
-                    onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
+                    onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength)), cancellationToken).ConfigureAwait(false);
                 var limits = TarLimits.ForTarget(Path.GetDirectoryName(partial)!, source.Metadata.Size);
                 await VerifiedTarExtraction.RunAsync(reader, partial, source.Path, limits, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
             default:
-                await WriteFileAsync(partial, finalPath, source, sourceResource, onBytes, cancellationToken).ConfigureAwait(false);
+                if (await TryWriteDeltaAsync(partial, finalPath, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false))
+                    return;
+                await WriteFileAsync(partial, finalPath, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false);
                 return;
         }
     }
@@ -181,22 +187,27 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     /// off is kept (see <see cref="ResumeState"/>) and continued with Range/If-Range by the next run.
     /// </summary>
     private async Task WriteFileAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
-        Action<long, long?>? onBytes, CancellationToken cancellationToken)
+        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken)
     {
         bool resumable = sourceResource.Type == ResourceType.UrlFile && source.Metadata.Sha256 is not null;
         ResumeState.RemoveStale(Path.GetDirectoryName(finalPath)!, resumable ? finalPath : null);
         long offset = 0;
         var resume = resumable ? ResumeState.Load(finalPath) : null;
-        if (resume is not null && resume.Url == source.Path && resume.Sha256 == source.Metadata.Sha256)
+        if (resume is not null && resume.Continues(source.Path, source.Metadata.Sha256, ResumeKind.Raw))
         {
             LibC.Rename(ResumeState.DataPath(finalPath), partial);
+            File.Delete(ResumeState.StatePath(finalPath));
             offset = new FileInfo(partial).Length;
+        }
+        else if (resume is { Kind: ResumeKind.Delta })
+        {
+            resume = null; // a delta download's chunks, kept for the next run unless this one completes
         }
         else
         {
             resume = null;
+            ResumeState.Delete(finalPath);
         }
-        ResumeState.Delete(finalPath);
 
         await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
         using var handle = File.OpenHandle(partial, offset > 0 ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
@@ -205,7 +216,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             RandomAccess.SetLength(handle, 0); // the server could not continue (file changed, no ranges): start over
             offset = 0;
         }
-        Action<long>? report = onBytes is null ? null : n => onBytes(n, payload.TotalLength);
+        Action<long>? report = onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength));
         await using var reader = offset > 0
             ? await PayloadReader.OpenResumedAsync(payload.Stream, handle, offset, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false)
             : await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
@@ -222,7 +233,76 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             { Errno = Errno.EPROTO };
         }
         await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        ResumeState.Delete(finalPath);
     }
+
+    /// <summary>
+    /// A delta download (<see cref="DeltaDownload"/>) of a <c>url-file</c> version whose manifest lists a chunk index:
+    /// seeded from the installed files of this transfer, written straight into the resume file (with its state
+    /// saved first), so that a run killed or cut off at any point leaves the chunks it had for the next run to find
+    /// in place. False when the image must be downloaded whole (no index, unusable index, too little to reuse, or the
+    /// store failing midway — each said in one line); then nothing of the attempt is left.
+    /// </summary>
+    private async Task<bool> TryWriteDeltaAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
+        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        if (source.ChunkIndex is null || source.Metadata.Sha256 is not { } sha256)
+            return false;
+        string dir = Path.GetDirectoryName(finalPath)!;
+        ResumeState.RemoveStale(dir, finalPath);
+        var state = new ResumeState(source.Path, sha256, null, ResumeKind.Delta);
+        bool resuming = ResumeState.Load(finalPath) is { } earlier && earlier.Continues(source.Path, sha256, ResumeKind.Delta);
+        using var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, _ => InstalledSeeds(finalPath), resuming,
+            DeltaDownload.MaxFetchShare(transfer.Source), Note, cancellationToken).ConfigureAwait(false);
+        if (delta is null)
+        {
+            if (resuming)
+                ResumeState.Delete(finalPath);
+            return false;
+        }
+
+        string data = ResumeState.DataPath(finalPath);
+        if (!resuming)
+            ResumeState.Delete(finalPath);
+        state.Save(finalPath);
+        try
+        {
+            using (var handle = File.OpenHandle(data, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous))
+            {
+                var inPlace = resuming ? new InPlaceRegion(handle, 0, RandomAccess.GetLength(handle)) : null;
+                await using var image = delta.OpenImage(inPlace, onProgress);
+                long written = await BoundedWriter.CopyAsync(image, handle, 0, null, partial, sync, cancellationToken).ConfigureAwait(false);
+                RandomAccess.SetLength(handle, written);
+                delta.Verify(written);
+            }
+        }
+        catch (DeltaUnavailableException ex)
+        {
+            // A store that stopped answering may answer the next run: its chunks stay for then, unless this run's
+            // whole download completes first. A store serving broken chunks is not worth coming back to.
+            if (ex.Reason != DeltaFallbackReason.ChunkUnavailable)
+                ResumeState.Delete(finalPath);
+            Note($"{source.Path}: delta download stopped, downloading the whole image: {ex.Message}");
+            return false;
+        }
+        LibC.Rename(data, partial);
+        File.Delete(ResumeState.StatePath(finalPath));
+        Note(delta.Summary());
+        return true;
+    }
+
+    /// <summary>The installed files of this transfer, newest first: where the chunks of a new version most likely are.</summary>
+    private IEnumerable<ChunkSeed> InstalledSeeds(string finalPath)
+    {
+        foreach (var instance in FileSystemScanner.Scan(directory, transfer.Target.Type, transfer.Target.Patterns))
+        {
+            if (instance.IsPartial || instance.Path == finalPath || !File.Exists(instance.Path))
+                continue;
+            yield return new ChunkSeed(instance.Path, 0, new FileInfo(instance.Path).Length, instance.Path);
+        }
+    }
+
+    private void Note(string line) => info?.Invoke(line);
 
     private void RenameReplacing(string from, string to, bool readOnly)
     {

@@ -34,8 +34,10 @@ internal interface ITargetResource
 
     Task RemoveInstanceAsync(Instance instance, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes the payload and leaves it pending. A <c>url-file</c> version with a casync index is put together
+    /// from local copies and fetched chunks (<see cref="Delta.DeltaDownload"/>) when that works, else downloaded whole.</summary>
     Task AcquireAsync(PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
-        Action<long, long?>? onBytes, CancellationToken cancellationToken = default);
+        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken = default);
 
     /// <returns>The path of the installed instance (file, directory, or partition device/disk).</returns>
     Task<string> InstallAsync(PreparedInstall prepared, CancellationToken cancellationToken = default);

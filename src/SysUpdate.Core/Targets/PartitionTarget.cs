@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Compression;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Delta;
 using SysUpdate.Core.Disk;
 using SysUpdate.Core.Faults;
 using SysUpdate.Core.Instances;
@@ -34,6 +35,7 @@ internal sealed class PartitionTarget : ITargetResource
     private readonly Transfer _transfer;
     private readonly bool _sync;
     private readonly Action<string>? _warn;
+    private readonly Action<string>? _info;
 
     /// <summary>Crash tests' seam; null in the product.</summary>
     private readonly IFaultInjector? _faults;
@@ -60,9 +62,11 @@ internal sealed class PartitionTarget : ITargetResource
     /// <param name="readback">Reads each written payload back past the page cache and compares it before the
     /// slot is marked pending (<see cref="Create"/> always passes one unless <c>SYSUPDATE_READBACK=0</c>); null: no read-back.</param>
     /// <param name="faults">Crash tests' seam, told each <see cref="CrashStep"/>; null in the product.</param>
+    /// <param name="info">Receives one-line notes (a delta download's fallback or summary).</param>
     public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null,
-        PayloadReadback? readback = null, IFaultInjector? faults = null)
+        PayloadReadback? readback = null, IFaultInjector? faults = null, Action<string>? info = null)
     {
+        _info = info;
         ArgumentNullException.ThrowIfNull(transfer);
         _transfer = transfer;
         _sync = sync;
@@ -107,13 +111,13 @@ internal sealed class PartitionTarget : ITargetResource
         {
             if (underRoot)
                 throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { Errno = Errno.EPERM };
-            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults);
+            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults, info: info);
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
             throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { Errno = Errno.EPERM };
-        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults);
+        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults, info: info);
     }
 
     public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
@@ -188,7 +192,7 @@ internal sealed class PartitionTarget : ITargetResource
     }
 
     public async Task AcquireAsync(PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
-        Action<long, long?>? onBytes, CancellationToken cancellationToken = default)
+        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(source);
@@ -197,9 +201,25 @@ internal sealed class PartitionTarget : ITargetResource
         string label = prepared.PartitionLabel ?? throw new InvalidOperationException("Prepare() was not called for this install.");
         cancellationToken.ThrowIfCancellationRequested();
 
+        PartitionSlot? claimed = null;
+        using (var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, SlotSeeds, resuming: false, DeltaDownload.MaxFetchShare(_transfer.Source),
+                   Note, cancellationToken).ConfigureAwait(false))
+        {
+            if (delta is not null)
+            {
+                claimed = ClaimSlot(label, delta.Index.TotalLength);
+                _faults?.Reached(CrashStep.AfterMarkPartial);
+                if (await TryWriteDeltaAsync(delta, claimed, label, onProgress, cancellationToken).ConfigureAwait(false))
+                {
+                    MarkPending(prepared, claimed, label, metadata);
+                    return;
+                }
+            }
+        }
+
         await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
         await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
-            onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
+            onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength)), cancellationToken).ConfigureAwait(false);
 
         // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
         // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
@@ -207,8 +227,9 @@ internal sealed class PartitionTarget : ITargetResource
             : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total - payload.Offset
             : null;
 
-        var slot = ClaimSlot(label, needed);
-        _faults?.Reached(CrashStep.AfterMarkPartial);
+        var slot = claimed ?? ClaimSlot(label, needed);
+        if (claimed is null)
+            _faults?.Reached(CrashStep.AfterMarkPartial);
 
         var written = _readback is null ? null : new SegmentedDigest();
         long length;
@@ -236,8 +257,12 @@ internal sealed class PartitionTarget : ITargetResource
             ReleaseSlot(slot, label);
             throw;
         }
-        _faults?.Reached(CrashStep.AfterPayload);
+        MarkPending(prepared, slot, label, metadata);
+    }
 
+    private void MarkPending(PreparedInstall prepared, PartitionSlot slot, string label, InstanceMetadata metadata)
+    {
+        _faults?.Reached(CrashStep.AfterPayload);
         slot = ChangeSlot(slot, _partialType, label, p => p with
         {
             Type = _pendingType,
@@ -247,6 +272,68 @@ internal sealed class PartitionTarget : ITargetResource
         _faults?.Reached(CrashStep.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
     }
+
+    /// <summary>
+    /// Writes a delta download (<see cref="DeltaDownload"/>) into the claimed slot. The slot itself is read first where
+    /// each chunk belongs, so what an interrupted run (or an older version in this slot) left there is kept; the
+    /// written bytes then get the same zero fill and read-back as a whole download. False (one line said why) when
+    /// the chunk store failed midway: the caller downloads the whole image into the same slot.
+    /// </summary>
+    private async Task<bool> TryWriteDeltaAsync(DeltaDownload delta, PartitionSlot slot, string label, Action<PayloadProgress>? onProgress,
+        CancellationToken cancellationToken)
+    {
+        var written = _readback is null ? null : new SegmentedDigest();
+        try
+        {
+            long length;
+            using (var handle = OpenForPayload())
+            using (var direct = TryOpenDirectForPayload())
+            {
+                await using var image = delta.OpenImage(new InPlaceRegion(handle, slot.StartBytes, slot.SizeBytes), onProgress);
+                length = await BoundedWriter.CopyAsync(image, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
+                    .ConfigureAwait(false);
+            }
+            delta.Verify(length);
+            if (_zeroFill)
+                await ZeroRestAsync(slot, length, cancellationToken).ConfigureAwait(false);
+            if (_readback is not null)
+                await _readback.VerifyAsync(new WrittenRange(Location, SlotName(slot), slot.StartBytes, length), written!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeltaUnavailableException ex)
+        {
+            Note($"{SlotName(slot)}: delta download stopped, downloading the whole image: {ex.Message}");
+            return false;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TransportException or PayloadWriteException or ZeroFillException
+            or ReadbackMismatchException)
+        {
+            // As for a whole download: the slot is given back, its bytes stay, and the next run finds the chunks in place.
+            ReleaseSlot(slot, label);
+            throw;
+        }
+        Note(delta.Summary());
+        return true;
+    }
+
+    /// <summary>The slots holding versions of this transfer (installed first), read up to a little past the new
+    /// image's length: where the chunks of a new version most likely are. Free slots are left out, the slot about
+    /// to be claimed among them (its bytes are found in place instead).</summary>
+    private IEnumerable<ChunkSeed> SlotSeeds(ChunkIndex index)
+    {
+        List<GptPartition> slots;
+        using (var disk = OpenDisk(writable: false))
+        {
+            slots = disk.Partitions
+                .Where(p => p.Name != EmptyLabel && (p.Type == _type || p.Type == _pendingType || p.Type == _partialType))
+                .OrderBy(p => p.Type == _type ? 0 : 1)
+                .ToList();
+        }
+        long span = index.TotalLength + (index.TotalLength / 4) + index.MaxChunkSize;
+        foreach (var p in slots)
+            yield return new ChunkSeed(Location, p.StartBytes, Math.Min(p.SizeBytes, span), p.DeviceNode ?? $"{Location} (partition {p.Number})");
+    }
+
+    private void Note(string line) => _info?.Invoke(line);
 
     /// <summary>
     /// <c>PartitionZeroFill=</c>: zeroes the slot from the end of the payload to the end of the partition, so no tail of

@@ -8,4 +8,7 @@ internal enum CachePolicy
 
     /// <summary>Fetch the whole file whatever is cached (then store it as usual).</summary>
     Refresh,
+
+    /// <summary>Fetch the whole file and keep no copy (chunks and indexes: verified by digest, never reused by URL).</summary>
+    Bypass,
 }

@@ -45,7 +45,7 @@ internal sealed partial class TransportClient
             return await ReadLocalSmallFileAsync(url, maxBytes, notFoundIsNull, cancellationToken).ConfigureAwait(false);
         }
 
-        CacheEntry? cached = _cache is null || policy == CachePolicy.Refresh
+        CacheEntry? cached = _cache is null || policy != CachePolicy.Conditional
             ? null
             : await _cache.TryLoadAsync(url, maxBytes, cancellationToken).ConfigureAwait(false);
 
@@ -102,7 +102,11 @@ internal sealed partial class TransportClient
         string? etag = response.Headers.ETag?.ToString();
         DateTimeOffset? lastModified = response.Content.Headers.LastModified;
         bool stable = CacheValidators.AreStable(etag, lastModified, response.Headers.Date, DateTimeOffset.UtcNow);
-        await UpdateCacheAsync(url, body, stable ? etag : null, stable ? lastModified : null, cancellationToken).ConfigureAwait(false);
+        if (policy != CachePolicy.Bypass)
+        {
+            await UpdateCacheAsync(url, body, stable ? etag : null, stable ? lastModified : null, cancellationToken).ConfigureAwait(false);
+        }
+
         return new FetchedFile(url, body, FromCache: false, etag, lastModified);
     }
 

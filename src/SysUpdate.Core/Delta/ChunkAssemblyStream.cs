@@ -1,0 +1,220 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Transport;
+
+namespace SysUpdate.Core.Delta;
+
+/// <summary>
+/// The new image, read front to back, put together from its chunks: each chunk comes from a seed that holds it,
+/// else from the target region where it already lies (an interrupted run's bytes), else from the chunk store —
+/// and every one is hashed and compared with its ID first, so a wrong chunk is never handed out. Chunks are
+/// obtained ahead of the reader (bounded in count and bytes) so seed reads, hashing and fetches overlap on all
+/// cores and the store sees many requests at a time on its kept-alive connections.
+/// </summary>
+/// <remarks>The reader writes what it reads sequentially into the in-place region, so a chunk's region is read
+/// before any byte of it is written: chunks are only ever obtained ahead of the reader, never behind it.</remarks>
+internal sealed class ChunkAssemblyStream : Stream
+{
+    /// <summary>Chunks obtained ahead of the reader at most.</summary>
+    private const int MaxChunksAhead = 128;
+
+    /// <summary>Bytes obtained ahead of the reader at most (the window's memory bound).</summary>
+    private const long MaxBytesAhead = 32L * 1024 * 1024;
+
+    private readonly ChunkIndex _index;
+    private readonly SeedCatalog _seeds;
+    private readonly ChunkStoreClient _store;
+    private readonly InPlaceRegion? _inPlace;
+    private readonly DeltaStatistics _statistics;
+    private readonly SemaphoreSlim _fetchSlots;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<Task<ObtainedChunk>> _ahead = new();
+    private long _bytesAhead;
+    private int _nextToStart;
+    private ObtainedChunk? _current;
+    private int _currentPosition;
+    private long _position;
+    private bool _disposed;
+
+    /// <param name="fetchConcurrency">Chunk requests in flight at most.</param>
+    public ChunkAssemblyStream(ChunkIndex index, SeedCatalog seeds, ChunkStoreClient store, InPlaceRegion? inPlace, DeltaStatistics statistics,
+        int fetchConcurrency)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fetchConcurrency, 1);
+        _index = index;
+        _seeds = seeds;
+        _store = store;
+        _inPlace = inPlace;
+        _statistics = statistics;
+        _fetchSlots = new SemaphoreSlim(fetchConcurrency);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _index.TotalLength;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (true)
+        {
+            if (_current is { } current && _currentPosition < current.Length)
+            {
+                int n = Math.Min(buffer.Length, current.Length - _currentPosition);
+                current.Data.AsMemory(_currentPosition, n).CopyTo(buffer);
+                _currentPosition += n;
+                _position += n;
+                return n;
+            }
+
+            ReturnBuffer(_current);
+            _current = null;
+            StartAhead();
+            if (!_ahead.TryDequeue(out var next))
+                return 0;
+            ObtainedChunk obtained = await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _bytesAhead -= obtained.Length;
+            _current = obtained;
+            _currentPosition = 0;
+            StartAhead();
+        }
+    }
+
+    private void StartAhead()
+    {
+        while (_nextToStart < _index.Chunks.Count && _ahead.Count < MaxChunksAhead && _bytesAhead < MaxBytesAhead)
+        {
+            var entry = _index.Chunks[_nextToStart++];
+            _bytesAhead += entry.Length;
+            _ahead.Enqueue(Task.Run(() => ObtainAsync(entry, _stop.Token)));
+        }
+    }
+
+    private async Task<ObtainedChunk> ObtainAsync(ChunkIndexEntry entry, CancellationToken cancellationToken)
+    {
+        if (_seeds.TryGet(entry.Id, out var seed)
+            && await TryReadVerifiedAsync(seed.Handle, seed.Offset, entry, cancellationToken).ConfigureAwait(false) is { } fromSeed)
+        {
+            _statistics.AddReused(entry.Length);
+            return fromSeed;
+        }
+
+        if (_inPlace is { } region && entry.Offset + entry.Length <= region.Length
+            && await TryReadVerifiedAsync(region.Handle, region.Offset + entry.Offset, entry, cancellationToken).ConfigureAwait(false) is { } inPlace)
+        {
+            _statistics.AddReused(entry.Length);
+            return inPlace;
+        }
+
+        await _fetchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fetched = await _store.FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+            _statistics.AddFetched(entry.Length, fetched.WireBytes);
+            return new ObtainedChunk(fetched.Data, entry.Length, Pooled: false);
+        }
+        catch (TransportException ex)
+        {
+            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkUnavailable, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is ChunkDigestMismatchException or ChunkFormatException)
+        {
+            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkInvalid, ex.Message, ex);
+        }
+        finally
+        {
+            _fetchSlots.Release();
+        }
+    }
+
+    /// <summary>The chunk's bytes at <paramref name="offset"/> when they hash to its ID; null otherwise (short read,
+    /// different bytes, an I/O error: the chunk is then looked for elsewhere).</summary>
+    private async Task<ObtainedChunk?> TryReadVerifiedAsync(SafeFileHandle handle, long offset, ChunkIndexEntry entry, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(entry.Length);
+        try
+        {
+            int filled = 0;
+            while (filled < entry.Length)
+            {
+                int n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(filled, entry.Length - filled), offset + filled, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                    break;
+                filled += n;
+            }
+            if (filled == entry.Length && ChunkHasher.Compute(_index.Digest, buffer.AsSpan(0, entry.Length)) == entry.Id)
+                return new ObtainedChunk(buffer, entry.Length, Pooled: true);
+        }
+        catch (IOException)
+        {
+        }
+        ArrayPool<byte>.Shared.Return(buffer);
+        return null;
+    }
+
+    private static void ReturnBuffer(ObtainedChunk? chunk)
+    {
+        if (chunk is { Pooled: true })
+            ArrayPool<byte>.Shared.Return(chunk.Data);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        ReturnBuffer(_current);
+        _current = null;
+        while (_ahead.TryDequeue(out var pending))
+        {
+            try
+            {
+                ReturnBuffer(await pending.ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SysUpdateException or IOException)
+            {
+                // Abandoned ahead of the reader: nothing waits for it.
+            }
+        }
+        _stop.Dispose();
+        _fetchSlots.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>A chunk's bytes: <see cref="Data"/> may be longer than <see cref="Length"/> when rented.</summary>
+    private sealed record ObtainedChunk(byte[] Data, int Length, bool Pooled);
+}
