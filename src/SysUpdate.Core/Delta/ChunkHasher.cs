@@ -14,6 +14,9 @@ internal static class ChunkHasher
             case ChunkDigestKind.Sha256:
                 SHA256.HashData(data, digest);
                 break;
+            case ChunkDigestKind.Sha512_256 when OpenSslSha512t256.IsAvailable:
+                OpenSslSha512t256.Hash(data, digest);
+                break;
             case ChunkDigestKind.Sha512_256:
                 // .NET has no SHA-512/256 (SHA-512 with its own IV, truncated); BouncyCastle's is FIPS 180-4's.
                 var sha512t = new Sha512tDigest(256);
