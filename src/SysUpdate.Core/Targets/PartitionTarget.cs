@@ -47,6 +47,9 @@ internal sealed class PartitionTarget : ITargetResource
     /// <summary>Compares written payloads with what the device returns before they are marked pending; null when switched off.</summary>
     private readonly PayloadReadback? _readback;
 
+    /// <summary>Where interrupted raw downloads record how far they got (see <see cref="SlotResume"/>); null: no resume.</summary>
+    private readonly SlotResumeStore? _resumeStore;
+
     /// <summary>The slot each acquired <see cref="PreparedInstall"/> was written to (by reference).</summary>
     private readonly ConditionalWeakTable<PreparedInstall, PartitionSlot> _acquired = [];
 
@@ -60,8 +63,10 @@ internal sealed class PartitionTarget : ITargetResource
     /// <param name="readback">Reads each written payload back past the page cache and compares it before the
     /// slot is marked pending (<see cref="Create"/> always passes one unless <c>SYSUPDATE_READBACK=0</c>); null: no read-back.</param>
     /// <param name="faults">Crash tests' seam, told each <see cref="CrashStep"/>; null in the product.</param>
+    /// <param name="resumeStore">Resume records of interrupted raw downloads (<see cref="Create"/> passes the one below the
+    /// root); null: an interrupted download starts over.</param>
     public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null,
-        PayloadReadback? readback = null, IFaultInjector? faults = null)
+        PayloadReadback? readback = null, IFaultInjector? faults = null, SlotResumeStore? resumeStore = null)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         _transfer = transfer;
@@ -69,6 +74,7 @@ internal sealed class PartitionTarget : ITargetResource
         _warn = warn;
         _readback = readback;
         _faults = faults;
+        _resumeStore = resumeStore;
         _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
         _partialType = GptPartitionTypes.DerivePartialType(_type);
         _pendingType = GptPartitionTypes.DerivePendingType(_type);
@@ -107,13 +113,13 @@ internal sealed class PartitionTarget : ITargetResource
         {
             if (underRoot)
                 throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { Errno = Errno.EPERM };
-            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults);
+            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults, resumeStore: new SlotResumeStore(options.Root));
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
             throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { Errno = Errno.EPERM };
-        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults);
+        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults, resumeStore: new SlotResumeStore(options.Root));
     }
 
     public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
@@ -197,29 +203,52 @@ internal sealed class PartitionTarget : ITargetResource
         string label = prepared.PartitionLabel ?? throw new InvalidOperationException("Prepare() was not called for this install.");
         cancellationToken.ThrowIfCancellationRequested();
 
-        await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
-        await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
-            onBytes is null ? null : n => onBytes(n, payload.TotalLength), cancellationToken).ConfigureAwait(false);
-
-        // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
-        // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
-        long? needed = metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue)
-            : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total - payload.Offset
-            : null;
-
-        var slot = ClaimSlot(label, needed);
-        _faults?.Reached(CrashStep.AfterMarkPartial);
-
+        var resume = _resumeStore is null ? null : new SlotResume(_resumeStore, Location, source, sourceResource);
+        PartitionSlot? slot = null;
         var written = _readback is null ? null : new SegmentedDigest();
         long length;
         try
         {
-            using (var handle = OpenForPayload())
+            // A raw download an earlier run left in a slot continues there: claim that slot first, if it is still free.
+            long offset = 0;
+            if (resume?.Recorded is { } recorded)
+            {
+                slot = ClaimSlot(label, recorded.Length, recorded.Slot.Partition);
+                offset = resume.Continue(slot);
+            }
+            await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
+            if (payload.Offset != offset)
+            {
+                resume!.StartOver();
+                offset = 0;
+            }
+            using var handle = OpenForPayload();
+            Action<long>? report = onBytes is null ? null : n => onBytes(n, payload.TotalLength);
+            await using var reader = offset > 0
+                ? await PayloadReader.OpenResumedAsync(payload.Stream, handle, slot!.StartBytes, offset, source.Path, source.Metadata.Sha256, report, written,
+                    cancellationToken).ConfigureAwait(false)
+                : await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
+
+            // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
+            // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
+            long? needed = metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue)
+                : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total
+                : null;
+
+            if (slot is null)
+            {
+                slot = ClaimSlot(label, needed);
+                resume?.Continue(slot);
+            }
+            _faults?.Reached(CrashStep.AfterMarkPartial);
+
             using (var direct = TryOpenDirectForPayload())
             {
                 Stream decoded = _faults?.WrapPayload(reader.Decoded, needed) ?? reader.Decoded;
-                length = await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
-                    .ConfigureAwait(false);
+                length = resume is not null && resume.Checkpoints(reader.Format)
+                    ? await resume.CopyAsync(decoded, handle, direct, slot, offset, payload, SlotName(slot), written, cancellationToken).ConfigureAwait(false)
+                    : await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
+                        .ConfigureAwait(false);
             }
             await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
             if (_zeroFill)
@@ -231,9 +260,20 @@ internal sealed class PartitionTarget : ITargetResource
             or ReadbackMismatchException)
         {
             // Cancelled, the download broke off, the device refused the bytes or did not keep them: give the
-            // slot back so the next run starts over (a hash mismatch instead leaves it partial until vacuum,
-            // as upstream).
-            ReleaseSlot(slot, label);
+            // slot back (a hash mismatch instead leaves it partial until vacuum, as upstream). Its resume record
+            // survives a cancel or a broken download, so the next run continues there; otherwise it starts over.
+            if (slot is not null)
+                ReleaseSlot(slot, label);
+            if (ex is not (OperationCanceledException or TransportException))
+                resume?.Forget();
+            else if (ex is TransportException && resume is { KeptBytes: > 0 } && slot is not null)
+                throw new SysUpdateException($"{ex.Message}; {resume.KeptBytes} bytes kept in {SlotName(slot)}, the next update resumes from there", ex)
+                { Errno = Errno.EPROTO };
+            throw;
+        }
+        catch (Exception) when (resume is not null)
+        {
+            resume.Forget(); // a hash mismatch or a refused payload: what the slot holds is not worth continuing
             throw;
         }
         _faults?.Reached(CrashStep.AfterPayload);
@@ -244,6 +284,7 @@ internal sealed class PartitionTarget : ITargetResource
             Uuid = metadata.PartitionUuid ?? p.Uuid,
             Attributes = PendingAttributes(p.Attributes, metadata),
         }, CrashStep.MarkPendingBetweenTableWrites);
+        resume?.Forget();
         _faults?.Reached(CrashStep.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
     }
@@ -330,9 +371,9 @@ internal sealed class PartitionTarget : ITargetResource
     /// <c>find_suitable_partition</c> and the first table write, under one lock so no other writer can take
     /// the same slot: among <c>_empty</c> slots of exactly the configured type and at least
     /// <paramref name="needed"/> bytes, the smallest (the first on ties) gets the final label and the
-    /// partial type.
+    /// partial type; <paramref name="preferred"/> (the slot an interrupted run of this payload left) wins if it qualifies.
     /// </summary>
-    private PartitionSlot ClaimSlot(string label, long? needed)
+    private PartitionSlot ClaimSlot(string label, long? needed, int? preferred = null)
     {
         using var disk = OpenDisk(writable: true);
         GptPartition? best = null;
@@ -342,6 +383,11 @@ internal sealed class PartitionTarget : ITargetResource
                 continue;
             if (needed is { } n && partition.SizeBytes < n)
                 continue;
+            if (partition.Number == preferred)
+            {
+                best = partition;
+                break;
+            }
             if (best is null || partition.SizeBytes < best.SizeBytes)
                 best = partition;
         }
