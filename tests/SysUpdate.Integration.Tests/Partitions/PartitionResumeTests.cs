@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using SysUpdate.Integration.Tests.Faults.Support;
