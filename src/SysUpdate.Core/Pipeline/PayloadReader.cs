@@ -74,9 +74,19 @@ internal sealed class PayloadReader : IAsyncDisposable
     /// <paramref name="existing"/> are hashed first, then <paramref name="published"/> (the rest,
     /// from the server) passes through undecoded.
     /// </summary>
-    public static async Task<PayloadReader> OpenResumedAsync(
+    public static Task<PayloadReader> OpenResumedAsync(
         Stream published, SafeFileHandle existing, long existingLength, string origin, string? expectedSha256, Action<long>? onPublishedBytes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        OpenResumedAsync(published, existing, 0, existingLength, origin, expectedSha256, onPublishedBytes, null, cancellationToken);
+
+    /// <summary>
+    /// Continues an interrupted raw download whose first <paramref name="existingLength"/> bytes are at
+    /// <paramref name="existingStart"/> of <paramref name="existing"/> (a partition slot): they are hashed, and fed
+    /// to <paramref name="digest"/> as read, so a later read-back covers them as well.
+    /// </summary>
+    public static async Task<PayloadReader> OpenResumedAsync(
+        Stream published, SafeFileHandle existing, long existingStart, long existingLength, string origin, string? expectedSha256,
+        Action<long>? onPublishedBytes, SegmentedDigest? digest, CancellationToken cancellationToken)
     {
         var hashing = new HashingReadStream(published, leaveOpen: false, onPublishedBytes);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
@@ -85,10 +95,11 @@ internal sealed class PayloadReader : IAsyncDisposable
             for (long offset = 0; offset < existingLength;)
             {
                 int want = (int)Math.Min(buffer.Length, existingLength - offset);
-                int n = await RandomAccess.ReadAsync(existing, buffer.AsMemory(0, want), offset, cancellationToken).ConfigureAwait(false);
+                int n = await RandomAccess.ReadAsync(existing, buffer.AsMemory(0, want), existingStart + offset, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                     throw new SysUpdateException($"{origin}: the partially downloaded data shrank while resuming, start over with 'vacuum'");
                 hashing.AppendPrefix(buffer.AsSpan(0, n));
+                digest?.Append(buffer.AsSpan(0, n));
                 offset += n;
             }
         }

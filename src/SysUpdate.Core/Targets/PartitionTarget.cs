@@ -49,6 +49,9 @@ internal sealed class PartitionTarget : ITargetResource
     /// <summary>Compares written payloads with what the device returns before they are marked pending; null when switched off.</summary>
     private readonly PayloadReadback? _readback;
 
+    /// <summary>Where interrupted raw downloads record how far they got (see <see cref="SlotResume"/>); null: no resume.</summary>
+    private readonly SlotResumeStore? _resumeStore;
+
     /// <summary>The slot each acquired <see cref="PreparedInstall"/> was written to (by reference).</summary>
     private readonly ConditionalWeakTable<PreparedInstall, PartitionSlot> _acquired = [];
 
@@ -62,9 +65,11 @@ internal sealed class PartitionTarget : ITargetResource
     /// <param name="readback">Reads each written payload back past the page cache and compares it before the
     /// slot is marked pending (<see cref="Create"/> always passes one unless <c>SYSUPDATE_READBACK=0</c>); null: no read-back.</param>
     /// <param name="faults">Crash tests' seam, told each <see cref="CrashStep"/>; null in the product.</param>
+    /// <param name="resumeStore">Resume records of interrupted raw downloads (<see cref="Create"/> passes the one below the
+    /// root); null: an interrupted download starts over.</param>
     /// <param name="info">Receives one-line notes (a delta download's fallback or summary).</param>
     public PartitionTarget(Transfer transfer, string? diskPathOrNull, bool sync, Action<string>? warn = null, BlockDeviceLocator? locator = null,
-        PayloadReadback? readback = null, IFaultInjector? faults = null, Action<string>? info = null)
+        PayloadReadback? readback = null, IFaultInjector? faults = null, SlotResumeStore? resumeStore = null, Action<string>? info = null)
     {
         _info = info;
         ArgumentNullException.ThrowIfNull(transfer);
@@ -73,6 +78,7 @@ internal sealed class PartitionTarget : ITargetResource
         _warn = warn;
         _readback = readback;
         _faults = faults;
+        _resumeStore = resumeStore;
         _type = transfer.Target.PartitionType ?? GptPartitionTypes.LinuxGeneric;
         _partialType = GptPartitionTypes.DerivePartialType(_type);
         _pendingType = GptPartitionTypes.DerivePendingType(_type);
@@ -111,13 +117,15 @@ internal sealed class PartitionTarget : ITargetResource
         {
             if (underRoot)
                 throw new SysUpdateException($"{transfer.DefinitionPath}: Path=auto (block device discovery) is not allowed when using --root=.") { Errno = Errno.EPERM };
-            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults, info: info);
+            return new PartitionTarget(transfer, null, options.Sync, warn, readback: readback, faults: options.Faults,
+                resumeStore: new SlotResumeStore(options.Root), info: info);
         }
 
         string path = resolver.Resolve(transfer, transfer.Target);
         if (underRoot && BlockDeviceLocator.IsBlockDevice(path))
             throw new SysUpdateException($"{transfer.DefinitionPath}: {path}: access to device nodes is prohibited when using --root=.") { Errno = Errno.EPERM };
-        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults, info: info);
+        return new PartitionTarget(transfer, path, options.Sync, warn, readback: readback, faults: options.Faults,
+            resumeStore: new SlotResumeStore(options.Root), info: info);
     }
 
     public Task<TargetInventory> DiscoverAsync(CancellationToken cancellationToken = default)
@@ -201,46 +209,76 @@ internal sealed class PartitionTarget : ITargetResource
         string label = prepared.PartitionLabel ?? throw new InvalidOperationException("Prepare() was not called for this install.");
         cancellationToken.ThrowIfCancellationRequested();
 
-        PartitionSlot? claimed = null;
+        var resume = _resumeStore is null ? null : new SlotResume(_resumeStore, Location, source, sourceResource);
+        PartitionSlot? slot = null;
         using (var delta = await DeltaDownload.TryPrepareAsync(source, sourceResource, SlotSeeds, resuming: false, DeltaDownload.MaxFetchShare(_transfer.Source),
                    Note, cancellationToken).ConfigureAwait(false))
         {
             if (delta is not null)
             {
-                claimed = ClaimSlot(label, delta.Index.TotalLength);
+                slot = ClaimSlot(label, delta.Index.TotalLength, resume?.Recorded?.Slot.Partition);
                 _faults?.Reached(CrashStep.AfterMarkPartial);
-                if (await TryWriteDeltaAsync(delta, claimed, label, onProgress, cancellationToken).ConfigureAwait(false))
+                if (await TryWriteDeltaAsync(delta, slot, label, onProgress, cancellationToken).ConfigureAwait(false))
                 {
-                    MarkPending(prepared, claimed, label, metadata);
+                    // The slot now holds the whole image: a raw download's record for it has nothing left to continue.
+                    resume?.Continue(slot);
+                    MarkPending(prepared, slot, label, metadata, resume);
                     return;
                 }
             }
         }
-
-        await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
-        await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
-            onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength)), cancellationToken).ConfigureAwait(false);
-
-        // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
-        // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
-        long? needed = metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue)
-            : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total - payload.Offset
-            : null;
-
-        var slot = claimed ?? ClaimSlot(label, needed);
-        if (claimed is null)
-            _faults?.Reached(CrashStep.AfterMarkPartial);
+        bool claimedForDelta = slot is not null;
 
         var written = _readback is null ? null : new SegmentedDigest();
         long length;
         try
         {
-            using (var handle = OpenForPayload())
+            // A raw download an earlier run left in a slot continues there: claim that slot first, if it is still free.
+            long offset = 0;
+            if (slot is not null)
+            {
+                // The delta download stopped midway in this slot; it wrote the image's own bytes, so a raw record's prefix still holds.
+                offset = resume?.Continue(slot) ?? 0;
+            }
+            else if (resume?.Recorded is { } recorded)
+            {
+                slot = ClaimSlot(label, recorded.Length, recorded.Slot.Partition);
+                offset = resume.Continue(slot);
+            }
+            await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
+            if (payload.Offset != offset)
+            {
+                resume!.StartOver();
+                offset = 0;
+            }
+            using var handle = OpenForPayload();
+            Action<long>? report = onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength));
+            await using var reader = offset > 0
+                ? await PayloadReader.OpenResumedAsync(payload.Stream, handle, slot!.StartBytes, offset, source.Path, source.Metadata.Sha256, report, written,
+                    cancellationToken).ConfigureAwait(false)
+                : await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
+
+            // The size the slot must hold: @s when the source names it; for an uncompressed payload of known
+            // length, that length; a compressed one can only be measured by writing it (bounded by the slot).
+            long? needed = metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue)
+                : reader.Format == CompressionFormat.None && payload.TotalLength is { } total ? total
+                : null;
+
+            if (slot is null)
+            {
+                slot = ClaimSlot(label, needed);
+                resume?.Continue(slot);
+            }
+            if (!claimedForDelta)
+                _faults?.Reached(CrashStep.AfterMarkPartial);
+
             using (var direct = TryOpenDirectForPayload())
             {
                 Stream decoded = _faults?.WrapPayload(reader.Decoded, needed) ?? reader.Decoded;
-                length = await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
-                    .ConfigureAwait(false);
+                length = resume is not null && resume.Checkpoints(reader.Format)
+                    ? await resume.CopyAsync(decoded, handle, direct, slot, offset, payload, SlotName(slot), written, cancellationToken).ConfigureAwait(false)
+                    : await BoundedWriter.CopyAsync(decoded, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
+                        .ConfigureAwait(false);
             }
             await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
             if (_zeroFill)
@@ -252,15 +290,27 @@ internal sealed class PartitionTarget : ITargetResource
             or ReadbackMismatchException)
         {
             // Cancelled, the download broke off, the device refused the bytes or did not keep them: give the
-            // slot back so the next run starts over (a hash mismatch instead leaves it partial until vacuum,
-            // as upstream).
-            ReleaseSlot(slot, label);
+            // slot back (a hash mismatch instead leaves it partial until vacuum, as upstream). Its resume record
+            // survives a cancel or a broken download, so the next run continues there; otherwise it starts over.
+            if (slot is not null)
+                ReleaseSlot(slot, label);
+            if (ex is not (OperationCanceledException or TransportException))
+                resume?.Forget();
+            else if (ex is TransportException && resume is { KeptBytes: > 0 } && slot is not null)
+                throw new SysUpdateException($"{ex.Message}; {resume.KeptBytes} bytes kept in {SlotName(slot)}, the next update resumes from there", ex)
+                { Errno = Errno.EPROTO };
             throw;
         }
-        MarkPending(prepared, slot, label, metadata);
+        catch (Exception) when (resume is not null)
+        {
+            resume.Forget(); // a hash mismatch or a refused payload: what the slot holds is not worth continuing
+            throw;
+        }
+        MarkPending(prepared, slot, label, metadata, resume);
     }
 
-    private void MarkPending(PreparedInstall prepared, PartitionSlot slot, string label, InstanceMetadata metadata)
+    /// <summary>The payload is complete and verified: the slot becomes pending, and its resume record (if any) goes.</summary>
+    private void MarkPending(PreparedInstall prepared, PartitionSlot slot, string label, InstanceMetadata metadata, SlotResume? resume)
     {
         _faults?.Reached(CrashStep.AfterPayload);
         slot = ChangeSlot(slot, _partialType, label, p => p with
@@ -269,6 +319,7 @@ internal sealed class PartitionTarget : ITargetResource
             Uuid = metadata.PartitionUuid ?? p.Uuid,
             Attributes = PendingAttributes(p.Attributes, metadata),
         }, CrashStep.MarkPendingBetweenTableWrites);
+        resume?.Forget();
         _faults?.Reached(CrashStep.AfterMarkPending);
         _acquired.AddOrUpdate(prepared, slot);
     }
@@ -417,9 +468,9 @@ internal sealed class PartitionTarget : ITargetResource
     /// <c>find_suitable_partition</c> and the first table write, under one lock so no other writer can take
     /// the same slot: among <c>_empty</c> slots of exactly the configured type and at least
     /// <paramref name="needed"/> bytes, the smallest (the first on ties) gets the final label and the
-    /// partial type.
+    /// partial type; <paramref name="preferred"/> (the slot an interrupted run of this payload left) wins if it qualifies.
     /// </summary>
-    private PartitionSlot ClaimSlot(string label, long? needed)
+    private PartitionSlot ClaimSlot(string label, long? needed, int? preferred = null)
     {
         using var disk = OpenDisk(writable: true);
         GptPartition? best = null;
@@ -429,6 +480,11 @@ internal sealed class PartitionTarget : ITargetResource
                 continue;
             if (needed is { } n && partition.SizeBytes < n)
                 continue;
+            if (partition.Number == preferred)
+            {
+                best = partition;
+                break;
+            }
             if (best is null || partition.SizeBytes < best.SizeBytes)
                 best = partition;
         }

@@ -25,7 +25,8 @@ internal sealed class ServedFile
         }
     }
 
-    public string ETag { get; private set; } = "\"\"";
+    /// <summary>Set to change the validator without changing the bytes (a mirror that re-synced the same file).</summary>
+    public string ETag { get; set; } = "\"\"";
 
     public DateTimeOffset LastModified { get; set; } = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
@@ -60,6 +61,9 @@ internal sealed class ServedFile
 
     /// <summary>Send the body one byte at a time with this pause after each byte (a trickling server).</summary>
     public TimeSpan? TrickleInterval { get; set; }
+
+    /// <summary>Pace each response body to this rate (null: as fast as the client reads), so a test can act mid-download.</summary>
+    public long? BytesPerSecond { get; set; }
 
     /// <summary>Send the headers only after this delay.</summary>
     public TimeSpan HeaderDelay { get; set; }

@@ -155,8 +155,19 @@ internal sealed class TestHttpServer : IAsyncDisposable
         long cutAt = file.TakeCut() ? file.CutAfterBytes : long.MaxValue;
         long stallAt = file.StallAfterBytes ?? long.MaxValue;
         long sent = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (sent < body.Length)
         {
+            if (file.BytesPerSecond is { } rate && TimeSpan.FromSeconds(sent / (double)rate) - clock.Elapsed is { Ticks: > 0 } ahead)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await WaitAsync(ahead, context);
+                if (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
             long limit = Math.Min(Math.Min(cutAt, stallAt), body.Length);
             if (sent >= limit)
             {
