@@ -17,6 +17,7 @@ namespace SysUpdate.Integration.Tests.Partitions;
 public sealed class PartitionResumeTests(ITestOutputHelper output)
 {
     private const int ImageSize = 32 * 1024 * 1024;
+    private const int KilledImageSize = 128 * 1024 * 1024;
 
     /// <summary>Slow enough that a run is visibly mid-download for seconds, fast enough for two runs per test.</summary>
     private const long BytesPerSecond = 8 * 1024 * 1024;
@@ -24,10 +25,13 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
     [Fact]
     public async Task Update_KilledHalfwayIntoPartition_NextUpdateResumesWithRangeAndFetchesAtMost110Percent()
     {
-        await using var bench = await InstalledV1Async();
+        // Larger than the other cases: what the server had sent but the killed run had not yet written (socket buffers,
+        // the 8 MiB read-ahead, the last window) is a fixed amount that must stay well inside the 10 % allowance.
+        const int ImageSize = KilledImageSize;
+        await using var bench = await InstalledV1Async(KilledImageSize);
         byte[] image = RandomNumberGenerator.GetBytes(ImageSize);
         var served = bench.Publish("usr-v2.raw", image);
-        served.BytesPerSecond = BytesPerSecond;
+        served.BytesPerSecond = 2 * BytesPerSecond;
 
         ProcessResult killed;
         using (var run = bench.Start("update"))
@@ -157,9 +161,9 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
     }
 
     /// <summary>A bench with v1 (1 MiB, served at full speed) installed in slot 1.</summary>
-    private static async Task<SlotResumeBench> InstalledV1Async()
+    private static async Task<SlotResumeBench> InstalledV1Async(long imageSize = ImageSize)
     {
-        var bench = await SlotResumeBench.StartAsync();
+        var bench = await SlotResumeBench.StartAsync(imageSize + (8 * SlotResumeBench.MiB));
         try
         {
             bench.Publish("usr-v1.raw", bench.V1);

@@ -20,14 +20,14 @@ internal sealed class SlotResumeBench : IAsyncDisposable
     private readonly TempDirectory _tmp = new("sysupdate-slot-resume-");
     private readonly StringBuilder _manifest = new();
 
-    private SlotResumeBench(TestHttpServer server)
+    private SlotResumeBench(TestHttpServer server, long slotSize)
     {
         Server = server;
         Root = _tmp.Dir("root");
         Disk = Path.Combine(Root, "disk.img");
         Assert.True(GptPartitionTypes.TryResolve("usr", out Guid usrType));
         UsrType = usrType;
-        GptImageBuilder.Create(Disk, (2 * SlotSize) + (2 * MiB), [new GptPartitionSpec(usrType, "_empty", SlotSize), new GptPartitionSpec(usrType, "_empty", SlotSize)]);
+        GptImageBuilder.Create(Disk, (2 * slotSize) + (2 * MiB), [new GptPartitionSpec(usrType, "_empty", slotSize), new GptPartitionSpec(usrType, "_empty", slotSize)]);
         string definitions = _tmp.Dir("root", "etc", "sysupdate.d");
         File.WriteAllText(Path.Combine(definitions, "10-usr.transfer"), $"""
             [Transfer]
@@ -77,7 +77,8 @@ internal sealed class SlotResumeBench : IAsyncDisposable
 
     public string SourceUrl => Server.Url("/images/").AbsoluteUri.TrimEnd('/');
 
-    public static async Task<SlotResumeBench> StartAsync() => new(await TestHttpServer.StartAsync());
+    /// <param name="slotSize">Size of each of the two slots.</param>
+    public static async Task<SlotResumeBench> StartAsync(long slotSize = SlotSize) => new(await TestHttpServer.StartAsync(), slotSize);
 
     /// <summary>Publishes <c>/images/NAME</c> and adds it to <c>SHA256SUMS</c>.</summary>
     public ServedFile Publish(string name, byte[] content)
