@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Transport;
 
@@ -109,14 +110,14 @@ internal sealed class ChunkAssemblyStream : Stream
     private async Task<ObtainedChunk> ObtainAsync(ChunkIndexEntry entry, CancellationToken cancellationToken)
     {
         if (_seeds.TryGet(entry.Id, out var seed)
-            && await TryReadVerifiedAsync(seed.Handle, seed.Offset, entry, cancellationToken).ConfigureAwait(false) is { } fromSeed)
+            && await TryReadVerifiedAsync(seed.Handle, seed.Offset, entry, seed.Check, cancellationToken).ConfigureAwait(false) is { } fromSeed)
         {
             _statistics.AddReused(entry.Length);
             return fromSeed;
         }
 
         if (_inPlace is { } region && entry.Offset + entry.Length <= region.Length
-            && await TryReadVerifiedAsync(region.Handle, region.Offset + entry.Offset, entry, cancellationToken).ConfigureAwait(false) is { } inPlace)
+            && await TryReadVerifiedAsync(region.Handle, region.Offset + entry.Offset, entry, check: null, cancellationToken).ConfigureAwait(false) is { } inPlace)
         {
             _statistics.AddReused(entry.Length);
             return inPlace;
@@ -143,9 +144,12 @@ internal sealed class ChunkAssemblyStream : Stream
         }
     }
 
-    /// <summary>The chunk's bytes at <paramref name="offset"/> when they hash to its ID; null otherwise (short read,
-    /// different bytes, an I/O error: the chunk is then looked for elsewhere).</summary>
-    private async Task<ObtainedChunk?> TryReadVerifiedAsync(SafeFileHandle handle, long offset, ChunkIndexEntry entry, CancellationToken cancellationToken)
+    /// <summary>The chunk's bytes at <paramref name="offset"/> when they hash to its ID — or, for a seed chunk whose digest
+    /// was computed from these bytes when the seed was scanned, when they still have that scan's XxHash3
+    /// (<paramref name="check"/>); null otherwise (short read, different bytes, an I/O error: the chunk is then looked
+    /// for elsewhere).</summary>
+    private async Task<ObtainedChunk?> TryReadVerifiedAsync(SafeFileHandle handle, long offset, ChunkIndexEntry entry, ulong? check,
+        CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(entry.Length);
         try
@@ -158,7 +162,10 @@ internal sealed class ChunkAssemblyStream : Stream
                     break;
                 filled += n;
             }
-            if (filled == entry.Length && ChunkHasher.Compute(_index.Digest, buffer.AsSpan(0, entry.Length)) == entry.Id)
+            var bytes = buffer.AsSpan(0, entry.Length);
+            bool same = filled == entry.Length
+                && (check is { } expected ? XxHash3.HashToUInt64(bytes) == expected : ChunkHasher.Compute(_index.Digest, bytes) == entry.Id);
+            if (same)
                 return new ObtainedChunk(buffer, entry.Length, Pooled: true);
         }
         catch (IOException)

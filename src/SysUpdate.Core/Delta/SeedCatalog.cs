@@ -5,9 +5,10 @@ namespace SysUpdate.Core.Delta;
 
 /// <summary>
 /// The chunks of a new image that local seeds already hold: each seed is cut with the index's own chunker
-/// (casync's buzhash with the index's min/avg/max), each piece hashed with the index's digest, and the pieces
-/// the index needs are remembered by ID. The catalog only says where to look: the bytes are hashed again when
-/// they are copied, so a seed that changed since never passes a wrong chunk on.
+/// (casync's buzhash with the index's min/avg/max), each piece of a length the index has hashed with the index's
+/// digest, and the pieces the index needs are remembered by ID with an XxHash3 of their bytes. The catalog only says
+/// where to look: the bytes are read again when they are copied and must still have that XxHash3, so a seed that
+/// changed since never passes a wrong chunk on (the digest is not computed twice).
 /// </summary>
 internal sealed class SeedCatalog : IDisposable
 {
@@ -32,6 +33,7 @@ internal sealed class SeedCatalog : IDisposable
         ArgumentNullException.ThrowIfNull(seeds);
         ArgumentNullException.ThrowIfNull(index);
         var needed = new HashSet<ChunkId>(index.Chunks.Select(c => c.Id));
+        var lengths = new HashSet<int>(index.Chunks.Select(c => c.Length));
         var chunks = new Dictionary<ChunkId, SeedChunk>();
         var handles = new List<SafeFileHandle>();
         try
@@ -51,10 +53,10 @@ internal sealed class SeedCatalog : IDisposable
                     continue;
                 }
                 handles.Add(handle);
-                IReadOnlyList<ChunkIndexEntry> pieces;
+                IReadOnlyList<SeedPiece> pieces;
                 try
                 {
-                    pieces = await SeedChunker.ChunkAsync(handle, seed.Offset, seed.Length, index, cancellationToken).ConfigureAwait(false);
+                    pieces = await SeedChunker.ScanAsync(handle, seed.Offset, seed.Length, index, lengths, cancellationToken).ConfigureAwait(false);
                 }
                 catch (IOException ex)
                 {
@@ -63,8 +65,8 @@ internal sealed class SeedCatalog : IDisposable
                 }
                 foreach (var piece in pieces)
                 {
-                    if (needed.Contains(piece.Id))
-                        chunks.TryAdd(piece.Id, new SeedChunk(handle, piece.Offset, piece.Length, seed.Name));
+                    if (needed.Contains(piece.Entry.Id))
+                        chunks.TryAdd(piece.Entry.Id, new SeedChunk(handle, piece.Entry.Offset, piece.Entry.Length, piece.Check, seed.Name));
                 }
             }
         }

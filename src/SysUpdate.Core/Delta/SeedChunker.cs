@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
 namespace SysUpdate.Core.Delta;
@@ -25,6 +26,19 @@ internal static class SeedChunker
     public static async Task<IReadOnlyList<ChunkIndexEntry>> ChunkAsync(
         SafeFileHandle handle, long offset, long length, ChunkIndex parameters, CancellationToken cancellationToken)
     {
+        var pieces = await ScanAsync(handle, offset, length, parameters, wantedLengths: null, cancellationToken).ConfigureAwait(false);
+        return pieces.Select(p => p.Entry).ToList();
+    }
+
+    /// <summary>
+    /// Like <see cref="ChunkAsync"/>, for seeds: only chunks whose length is in <paramref name="wantedLengths"/> (when
+    /// given) are hashed and returned — a chunk of any other length cannot be one the index needs, and skipping its digest
+    /// is most of the work saved on a seed that shares little — and each carries an XxHash3 of its bytes, so that copying
+    /// it later can confirm the bytes are still those that were hashed without paying for the digest again.
+    /// </summary>
+    public static async Task<IReadOnlyList<SeedPiece>> ScanAsync(
+        SafeFileHandle handle, long offset, long length, ChunkIndex parameters, IReadOnlySet<int>? wantedLengths, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -35,8 +49,8 @@ internal static class SeedChunker
         ChunkDigestKind digest = parameters.Digest;
         int bufferSize = BlockSize + parameters.MaxChunkSize;
         var buffers = new byte[BufferCount][];
-        var pending = new Task<ChunkIndexEntry[]>?[BufferCount];
-        var results = new List<ChunkIndexEntry>();
+        var pending = new Task<SeedPiece[]>?[BufferCount];
+        var results = new List<SeedPiece>();
         try
         {
             for (int b = 0; b < BufferCount; b++)
@@ -71,7 +85,7 @@ internal static class SeedChunker
                     tail = 0;
                 }
 
-                pending[current] = HashAsync(buffer, cuts, bufferFileOffset, digest, cancellationToken);
+                pending[current] = HashAsync(buffer, cuts, bufferFileOffset, digest, wantedLengths, cancellationToken);
 
                 if (last)
                     break;
@@ -106,7 +120,7 @@ internal static class SeedChunker
             // A job still running reads its buffer: wait for it (it stops at the cancellation) before returning
             // the buffers to the pool.
             // Its own failure or cancellation is not news: the exception already leaving this method says why.
-            foreach (Task<ChunkIndexEntry[]>? job in pending)
+            foreach (Task<SeedPiece[]>? job in pending)
             {
                 if (job is not null)
                     await ((Task)job).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -141,21 +155,24 @@ internal static class SeedChunker
         return cuts;
     }
 
-    private static Task<ChunkIndexEntry[]> HashAsync(
-        byte[] buffer, List<(int Start, int Length)> cuts, long bufferFileOffset, ChunkDigestKind digest, CancellationToken cancellationToken)
+    private static Task<SeedPiece[]> HashAsync(byte[] buffer, List<(int Start, int Length)> cuts, long bufferFileOffset, ChunkDigestKind digest,
+        IReadOnlySet<int>? wantedLengths, CancellationToken cancellationToken)
     {
+        if (wantedLengths is not null)
+            cuts = cuts.Where(c => wantedLengths.Contains(c.Length)).ToList();
         if (cuts.Count == 0)
-            return Task.FromResult(Array.Empty<ChunkIndexEntry>());
+            return Task.FromResult(Array.Empty<SeedPiece>());
 
         return Task.Run(() =>
         {
-            var entries = new ChunkIndexEntry[cuts.Count];
+            var entries = new SeedPiece[cuts.Count];
             var options = new ParallelOptions { CancellationToken = cancellationToken };
             Parallel.For(0, cuts.Count, options, i =>
             {
                 (int start, int chunkLength) = cuts[i];
-                ChunkId id = ChunkHasher.Compute(digest, buffer.AsSpan(start, chunkLength));
-                entries[i] = new ChunkIndexEntry(bufferFileOffset + start, chunkLength, id);
+                var bytes = buffer.AsSpan(start, chunkLength);
+                ChunkId id = ChunkHasher.Compute(digest, bytes);
+                entries[i] = new SeedPiece(new ChunkIndexEntry(bufferFileOffset + start, chunkLength, id), XxHash3.HashToUInt64(bytes));
             });
             return entries;
         }, cancellationToken);
