@@ -155,7 +155,10 @@ public sealed class DeltaFallbackTests
         Assert.Equal(erofs, File.ReadAllBytes(Path.Combine(root, "var/lib/erofs/linux-v3.erofs")));
         Assert.Equal(caibx, File.ReadAllBytes(Path.Combine(root, "var/lib/erofs/linux-v3.erofs.caibx")));
         AssertOneFallbackLine(run, server.BaseUrl + "/linux-v3.erofs" + IndexNotUsable);
-        Assert.Empty(FileDeltaBench.LinesWith(run, "linux-v3.erofs.caibx:"));
+        var requests = await server.RequestsAsync();
+        Assert.Single(requests, r => r.Path == "/linux-v3.erofs" && r.BodyBytesSent == erofs.Length);
+        Assert.Contains(requests, r => r.Path == "/linux-v3.erofs.caibx" && r.BodyBytesSent == caibx.Length);
+        Assert.DoesNotContain(requests, r => r.Path == "/linux-v3.erofs.caibx.caibx");
     }
 
     /// <summary>
