@@ -17,5 +17,4 @@ public sealed class PartialFileModeTests : IDisposable
 
         Assert.Equal(File.GetUnixFileMode(created), PartialFileMode.Verified());
     }
-
 }
