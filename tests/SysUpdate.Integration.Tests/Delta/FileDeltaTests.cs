@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SysUpdate.Integration.Tests.Http;
 using SysUpdate.Integration.Tests.Support;
+using Xunit.Abstractions;
 
 namespace SysUpdate.Integration.Tests.Delta;
 
@@ -13,7 +14,7 @@ namespace SysUpdate.Integration.Tests.Delta;
 /// v2 has, fetched from <c>default.castr/</c> beside SHA256SUMS — counted on the server side from nginx's access
 /// log, or over <c>file://</c>. The installed v2 has v2's SHA-256 and v1 is left alone.
 /// </summary>
-public sealed partial class FileDeltaTests
+public sealed partial class FileDeltaTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
 
@@ -39,6 +40,7 @@ public sealed partial class FileDeltaTests
         Assert.All(chunks, r => Assert.Equal(200, r.Status));
         Assert.Equal(release.V2OnlyChunks.Select(c => "/" + c), chunks.Select(r => r.Path).Order(StringComparer.Ordinal)); // each once, none of v1's
         long served = requests.Sum(r => r.BodyBytesSent);
+        output.WriteLine($"{run}\nserved for v2: {served} bytes of a {release.Options.ImageSize}-byte image; v2's own chunks: {release.V2OnlyChunkBytes} bytes");
         Assert.InRange(served, release.V2OnlyChunkBytes, release.Options.ImageSize / 10);
 
         var summary = FileDeltaSummary.Single(run, bench.ImageUrl(2));
