@@ -126,6 +126,8 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             }
             if (metadata.Mode is { } mode)
                 File.SetUnixFileMode(partial, (UnixFileMode)mode);
+            else if (File.Exists(partial))
+                File.SetUnixFileMode(partial, PartialFileMode.Verified()); // owner-only until verified, see WriteFileAsync
             if (sync)
                 SyncEntry(partial);
 
@@ -211,6 +213,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
 
         await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
         using var handle = File.OpenHandle(partial, offset > 0 ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+        File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
         if (offset > 0 && payload.Offset != offset)
         {
             RandomAccess.SetLength(handle, 0); // the server could not continue (file changed, no ranges): start over
@@ -269,6 +272,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         {
             using (var handle = File.OpenHandle(data, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous))
             {
+                File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
                 var inPlace = resuming ? new InPlaceRegion(handle, 0, RandomAccess.GetLength(handle)) : null;
                 await using var image = delta.OpenImage(inPlace, onProgress);
                 long written = await BoundedWriter.CopyAsync(image, handle, 0, null, partial, sync, cancellationToken).ConfigureAwait(false);
