@@ -91,6 +91,11 @@ internal sealed class ChunkAssemblyStream : Stream
                 return 0;
             ObtainedChunk obtained = await next.WaitAsync(cancellationToken).ConfigureAwait(false);
             _bytesAhead -= obtained.Length;
+            // Counted when handed out, not when obtained ahead: the split then adds up to the bytes done.
+            if (obtained.WireBytes is { } wire)
+                _statistics.AddFetched(obtained.Length, wire);
+            else
+                _statistics.AddReused(obtained.Length);
             _current = obtained;
             _currentPosition = 0;
             StartAhead();
@@ -112,14 +117,12 @@ internal sealed class ChunkAssemblyStream : Stream
         if (_seeds.TryGet(entry.Id, out var seed)
             && await TryReadVerifiedAsync(seed.Handle, seed.Offset, entry, seed.Check, cancellationToken).ConfigureAwait(false) is { } fromSeed)
         {
-            _statistics.AddReused(entry.Length);
             return fromSeed;
         }
 
         if (_inPlace is { } region && entry.Offset + entry.Length <= region.Length
             && await TryReadVerifiedAsync(region.Handle, region.Offset + entry.Offset, entry, check: null, cancellationToken).ConfigureAwait(false) is { } inPlace)
         {
-            _statistics.AddReused(entry.Length);
             return inPlace;
         }
 
@@ -127,8 +130,7 @@ internal sealed class ChunkAssemblyStream : Stream
         try
         {
             var fetched = await _store.FetchAsync(entry, cancellationToken).ConfigureAwait(false);
-            _statistics.AddFetched(entry.Length, fetched.WireBytes);
-            return new ObtainedChunk(fetched.Data, entry.Length, Pooled: false);
+            return new ObtainedChunk(fetched.Data, entry.Length, Pooled: false, fetched.WireBytes);
         }
         catch (TransportException ex)
         {
@@ -222,6 +224,7 @@ internal sealed class ChunkAssemblyStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>A chunk's bytes: <see cref="Data"/> may be longer than <see cref="Length"/> when rented.</summary>
-    private sealed record ObtainedChunk(byte[] Data, int Length, bool Pooled);
+    /// <summary>A chunk's bytes: <see cref="Data"/> may be longer than <see cref="Length"/> when rented. <see cref="WireBytes"/>:
+    /// what the store sent for it, null when it came from a local copy.</summary>
+    private sealed record ObtainedChunk(byte[] Data, int Length, bool Pooled, long? WireBytes = null);
 }

@@ -62,8 +62,14 @@ internal sealed class DeltaDownload : IDisposable
         ArgumentNullException.ThrowIfNull(sourceResource);
         ArgumentNullException.ThrowIfNull(seeds);
         ArgumentNullException.ThrowIfNull(log);
-        if (source.ChunkIndex is not { } reference || sourceResource is not IChunkSource chunks)
+        if (sourceResource is not IChunkSource chunks)
             return null;
+        if (source.ChunkIndex is not { } reference)
+        {
+            if (source.MissingChunkIndex is { } missing)
+                log($"{source.Path}: the manifest lists chunk indexes but not {missing}, downloading the whole image");
+            return null;
+        }
 
         ChunkIndex index;
         try

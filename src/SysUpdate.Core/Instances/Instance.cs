@@ -21,6 +21,10 @@ internal sealed record Instance(string Path, InstanceMetadata Metadata, bool IsP
     /// the manifest lists one (see <see cref="Delta.ChunkIndexLocator"/>); null otherwise.</summary>
     public Delta.ChunkIndexReference? ChunkIndex { get; init; }
 
+    /// <summary>The index name looked for in vain when the manifest lists indexes of other images (a publisher that
+    /// makes deltas left this one out: worth a line); null otherwise.</summary>
+    public string? MissingChunkIndex { get; init; }
+
     /// <summary>The path as stored, without a partial/pending prefix (what it will be called once installed).</summary>
     public string? FinalPath { get; init; }
 }

@@ -28,6 +28,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
         var plain = transfer.Source.Patterns.Where(p => !p.HasGlobPrefix).ToList();
         var globs = transfer.Source.Patterns.Where(p => p.HasGlobPrefix).Select(p => p.WithoutGlobPrefix()).ToList();
         var found = new List<Instance>();
+        bool publishesIndexes = manifest.Entries.Any(e => e.Name.EndsWith(ChunkIndexLocator.IndexSuffix, StringComparison.Ordinal));
         foreach (var entry in manifest.Entries)
         {
             var result = MatchPatterns.MatchAny(plain, entry.Name, out var metadata);
@@ -39,7 +40,14 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
                 throw new SysUpdateException($"{Location}/SHA256SUMS:{entry.Line}: '{entry.Name}' carries SHA-256 {fromName} in its name but the manifest says {entry.Sha256Hex}, refusing")
                 { Errno = Errno.EINVAL };
             var index = transfer.Source.Type == ResourceType.UrlFile ? ChunkIndexLocator.Find(manifest, entry, Location, transfer.Source.ChunkStore) : null;
-            found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex }) { ChunkIndex = index });
+            string? missing = index is null && publishesIndexes && transfer.Source.Type == ResourceType.UrlFile
+                && !entry.Name.EndsWith(ChunkIndexLocator.IndexSuffix, StringComparison.Ordinal)
+                ? ChunkIndexLocator.IndexNameFor(entry.Name) : null;
+            found.Add(new Instance(Location.TrimEnd('/') + "/" + entry.Name, metadata with { Sha256 = entry.Sha256Hex })
+            {
+                ChunkIndex = index,
+                MissingChunkIndex = missing,
+            });
         }
         return InstanceOrder.NewestFirst(found);
     }

@@ -249,7 +249,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     private async Task<bool> TryWriteDeltaAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
         Action<PayloadProgress>? onProgress, CancellationToken cancellationToken)
     {
-        if (source.ChunkIndex is null || source.Metadata.Sha256 is not { } sha256)
+        if (source.Metadata.Sha256 is not { } sha256 || source is { ChunkIndex: null, MissingChunkIndex: null })
             return false;
         string dir = Path.GetDirectoryName(finalPath)!;
         ResumeState.RemoveStale(dir, finalPath);
