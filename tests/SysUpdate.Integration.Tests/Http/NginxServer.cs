@@ -55,7 +55,7 @@ internal sealed class NginxServer : IAsyncDisposable
         for (int attempt = 0; attempt < 5; attempt++)
         {
             string state = Directory.CreateTempSubdirectory("sysupdate-nginx-").FullName;
-            int port = FreePort();
+            int port = options.Port ?? FreePort();
             string config = WriteConfig(state, Path.GetFullPath(root), port, options);
             var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { "-p", state, "-c", config, "-g", "daemon off;" })
