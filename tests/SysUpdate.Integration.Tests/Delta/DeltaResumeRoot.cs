@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
+using SysUpdate.Core.Pipeline;
 using SysUpdate.Integration.Tests.Support;
 
 namespace SysUpdate.Integration.Tests.Delta;
@@ -19,6 +22,7 @@ internal sealed class DeltaResumeRoot : IDisposable
     private const long MiB = 1024 * 1024;
 
     private readonly TempDirectory _tmp = new("sysupdate-delta-root-");
+    private readonly IReadOnlyList<GptPartition> _layout = [];
 
     public DeltaResumeRoot(DeltaRelease release, DeltaResumeTarget kind)
     {
@@ -41,7 +45,7 @@ internal sealed class DeltaResumeRoot : IDisposable
         if (kind == DeltaResumeTarget.Partition)
         {
             long slot = ((release.Options.ImageSize + MiB - 1) / MiB * MiB) + MiB;
-            GptImageBuilder.Create(InRoot(DiskImage), (2 * slot) + (3 * MiB),
+            _layout = GptImageBuilder.Create(InRoot(DiskImage), (2 * slot) + (3 * MiB),
                 [new GptPartitionSpec(UsrType, "_empty", slot), new GptPartitionSpec(UsrType, "_empty", slot)]);
         }
         else
@@ -130,6 +134,55 @@ internal sealed class DeltaResumeRoot : IDisposable
         using var disk = GptDisk.Open(Disk, writable: false);
         var slot = disk.Partitions.SingleOrDefault(p => p.Name == $"{Release.Options.Name}_{version}" && p.Type == UsrType);
         return slot is null ? null : SlotSha256(slot, new FileInfo(Release.ImagePath(version)).Length);
+    }
+
+    /// <summary>
+    /// Bytes of v2's changed regions that an interrupted run has already put where they belong: in the resume file
+    /// (file target) or the slot after slot A (partition target). What the next run can find in place.
+    /// </summary>
+    public long V2ChangedBytesInPlace()
+    {
+        string path;
+        long start;
+        if (Kind == DeltaResumeTarget.File)
+        {
+            path = ResumeState.DataPath(InstalledFile(2));
+            start = 0;
+            if (!File.Exists(path))
+                return 0;
+        }
+        else
+        {
+            // From the layout as created, not the live table: a run may be rewriting that right now.
+            path = Disk;
+            start = _layout[SlotB - 1].StartBytes;
+        }
+        // Plain open(2), no flock: File.OpenHandle's shared lock would fail on the resume file (the run holds it
+        // exclusively) and would block the run's own locked table writes on the disk image.
+        SafeFileHandle target;
+        try
+        {
+            target = LibC.OpenExpecting(path, DiskInterop.O_RDONLY, FileKind.Regular);
+        }
+        catch (FileOpenException)
+        {
+            return 0; // the resume file was just renamed into place: the run is past the download
+        }
+        using var owned = target;
+        using var v2 = File.OpenHandle(Release.V2Image);
+        long same = 0;
+        foreach (var region in Release.ChangedRegions)
+        {
+            byte[] expected = new byte[region.Length], actual = new byte[region.Length];
+            RandomAccess.Read(v2, expected, region.Offset);
+            int n = RandomAccess.Read(target, actual, start + region.Offset);
+            for (int i = 0; i < n; i++)
+            {
+                if (expected[i] == actual[i])
+                    same++;
+            }
+        }
+        return same;
     }
 
     public GptPartition Slot(int number)

@@ -202,6 +202,16 @@ internal sealed class NginxServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills nginx as a crash or a cut cable would end it: responses in flight stop where they are (and are not
+    /// logged), new connections are refused; the log of the finished requests stays readable.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
