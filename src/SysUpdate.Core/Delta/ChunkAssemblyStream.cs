@@ -130,6 +130,7 @@ internal sealed class ChunkAssemblyStream : Stream
         try
         {
             var fetched = await _store.FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+            await KeepInPlaceAsync(fetched.Data, entry).ConfigureAwait(false);
             return new ObtainedChunk(fetched.Data, entry.Length, Pooled: false, fetched.WireBytes);
         }
         catch (TransportException ex)
@@ -143,6 +144,27 @@ internal sealed class ChunkAssemblyStream : Stream
         finally
         {
             _fetchSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes a fetched (verified) chunk at its own offset in the target region as soon as it arrives, not only when the
+    /// reader gets there: fetches run out of order and far ahead of the reader, so an interruption would otherwise lose
+    /// every chunk fetched past the first one still missing — and the next run would fetch them again. The reader writes
+    /// the same bytes there later; chunks past the reader are never read from the region again in this run. Not
+    /// cancellable: a chunk fetched and verified is worth the moment its write takes even while the run is cancelled.
+    /// </summary>
+    private async ValueTask KeepInPlaceAsync(byte[] data, ChunkIndexEntry entry)
+    {
+        if (_inPlace is not { } region)
+            return;
+        try
+        {
+            await RandomAccess.WriteAsync(region.Handle, data.AsMemory(0, entry.Length), region.Offset + entry.Offset, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Only a head start for an interrupted run: the reader's own write of these bytes reports a failing target.
         }
     }
 

@@ -273,7 +273,8 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             using (var handle = File.OpenHandle(data, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous))
             {
                 File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
-                var inPlace = resuming ? new InPlaceRegion(handle, 0, RandomAccess.GetLength(handle)) : null;
+                // Fresh (empty) or left by an interrupted run: either way fetched chunks go straight to their offsets.
+                var inPlace = new InPlaceRegion(handle, 0, RandomAccess.GetLength(handle));
                 await using var image = delta.OpenImage(inPlace, onProgress);
                 long written = await BoundedWriter.CopyAsync(image, handle, 0, null, partial, sync, cancellationToken).ConfigureAwait(false);
                 RandomAccess.SetLength(handle, written);

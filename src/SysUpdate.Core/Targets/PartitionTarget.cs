@@ -343,8 +343,9 @@ internal sealed class PartitionTarget : ITargetResource
                 await using var image = delta.OpenImage(new InPlaceRegion(handle, slot.StartBytes, slot.SizeBytes), onProgress);
                 length = await BoundedWriter.CopyAsync(image, handle, slot.StartBytes, slot.SizeBytes, SlotName(slot), _sync, cancellationToken, direct, written)
                     .ConfigureAwait(false);
+                // Before the image stream is disposed: its running SHA-256 goes with it.
+                delta.Verify(length);
             }
-            delta.Verify(length);
             if (_zeroFill)
                 await ZeroRestAsync(slot, length, cancellationToken).ConfigureAwait(false);
             if (_readback is not null)

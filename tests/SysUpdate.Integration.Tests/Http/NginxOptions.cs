@@ -14,4 +14,8 @@ internal sealed record NginxOptions
 
     /// <summary>nginx's <c>limit_rate</c> in bytes per second, per connection; null for no limit.</summary>
     public long? LimitRatePerConnection { get; init; }
+
+    /// <summary>Listen on this port (to come back on the same URL after <see cref="NginxServer.StopAsync"/>, as a server
+    /// does after an outage); null picks a free one.</summary>
+    public int? Port { get; init; }
 }

@@ -55,7 +55,7 @@ internal sealed class NginxServer : IAsyncDisposable
         for (int attempt = 0; attempt < 5; attempt++)
         {
             string state = Directory.CreateTempSubdirectory("sysupdate-nginx-").FullName;
-            int port = FreePort();
+            int port = options.Port ?? FreePort();
             string config = WriteConfig(state, Path.GetFullPath(root), port, options);
             var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { "-p", state, "-c", config, "-g", "daemon off;" })
@@ -200,6 +200,16 @@ internal sealed class NginxServer : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Kills nginx as a crash or a cut cable would end it: responses in flight stop where they are (and are not
+    /// logged), new connections are refused; the log of the finished requests stays readable.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
