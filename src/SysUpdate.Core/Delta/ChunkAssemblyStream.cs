@@ -17,10 +17,10 @@ namespace SysUpdate.Core.Delta;
 internal sealed class ChunkAssemblyStream : Stream
 {
     /// <summary>Chunks obtained ahead of the reader at most.</summary>
-    private const int MaxChunksAhead = 128;
+    private const int MaxChunksAhead = 64;
 
     /// <summary>Bytes obtained ahead of the reader at most (the window's memory bound).</summary>
-    private const long MaxBytesAhead = 32L * 1024 * 1024;
+    private const long MaxBytesAhead = 8L * 1024 * 1024;
 
     private readonly ChunkIndex _index;
     private readonly SeedCatalog _seeds;

@@ -11,11 +11,11 @@ namespace SysUpdate.Core.Delta;
 /// <remarks>
 /// One thread reads large blocks and finds the boundaries (inherently sequential); the complete chunks of a
 /// block are hashed in parallel on all cores while the next block is read and cut. At most
-/// <see cref="BufferCount"/> blocks are in flight: about 3 × (8 MiB + max chunk size) of memory.
+/// <see cref="BufferCount"/> blocks are in flight: about 3 × (2 MiB + max chunk size) of memory.
 /// </remarks>
 internal static class SeedChunker
 {
-    private const int BlockSize = 8 * 1024 * 1024;
+    private const int BlockSize = 2 * 1024 * 1024;
     private const int BufferCount = 3;
 
     /// <summary>

@@ -11,7 +11,9 @@ namespace SysUpdate.Core.Pipeline;
 /// payloads, continued with Range) or a delta download's image in progress (any chunk of it found in place
 /// is kept after its ID was checked).
 /// </summary>
-internal sealed record ResumeState(string Url, string Sha256, string? Validator, ResumeKind Kind = ResumeKind.Raw)
+/// <param name="Bytes">Raw downloads: how many bytes of the data file are known to be on stable storage (a checkpoint);
+/// null when the whole file counts.</param>
+internal sealed record ResumeState(string Url, string Sha256, string? Validator, ResumeKind Kind = ResumeKind.Raw, long? Bytes = null)
 {
     public const string Prefix = ".sysupdate.resume.";
     private const string StateSuffix = ".state";
@@ -28,6 +30,7 @@ internal sealed record ResumeState(string Url, string Sha256, string? Validator,
             return null;
         string? url = null, sha = null, validator = null;
         var kind = ResumeKind.Raw;
+        long? bytes = null;
         foreach (var line in File.ReadAllLines(state, Encoding.UTF8))
         {
             int eq = line.IndexOf('=', StringComparison.Ordinal);
@@ -40,9 +43,12 @@ internal sealed record ResumeState(string Url, string Sha256, string? Validator,
                 case "sha256": sha = value; break;
                 case "validator": validator = value.Length == 0 ? null : value; break;
                 case "kind": kind = value == "delta" ? ResumeKind.Delta : ResumeKind.Raw; break;
+                case "bytes" when long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long b):
+                    bytes = b;
+                    break;
             }
         }
-        return url is null || sha is null ? null : new ResumeState(url, sha, validator, kind);
+        return url is null || sha is null ? null : new ResumeState(url, sha, validator, kind, bytes);
     }
 
     /// <summary>Moves the partial bytes aside under the resume name and records how to continue.</summary>
@@ -56,7 +62,8 @@ internal sealed record ResumeState(string Url, string Sha256, string? Validator,
     /// run killed at any point leaves what it had).</summary>
     public void Save(string finalPath) =>
         File.WriteAllText(StatePath(finalPath),
-            $"url={Url}\nsha256={Sha256}\nvalidator={Validator}\nkind={(Kind == ResumeKind.Delta ? "delta" : "raw")}\n", Encoding.UTF8);
+            $"url={Url}\nsha256={Sha256}\nvalidator={Validator}\nkind={(Kind == ResumeKind.Delta ? "delta" : "raw")}\n"
+            + (Bytes is { } bytes ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bytes={bytes}\n") : ""), Encoding.UTF8);
 
     /// <summary>Whether this state belongs to a download of <paramref name="url"/> with <paramref name="sha256"/> of this kind.</summary>
     public bool Continues(string url, string? sha256, ResumeKind kind) =>

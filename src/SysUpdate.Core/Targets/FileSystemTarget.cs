@@ -185,21 +185,23 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     }
 
     /// <summary>
-    /// Streams a file payload into <paramref name="partial"/>. A raw download from a URL that breaks
-    /// off is kept (see <see cref="ResumeState"/>) and continued with Range/If-Range by the next run.
+    /// Streams a file payload into <paramref name="partial"/>. A raw download from a URL is written into the resume file
+    /// instead (<see cref="ResumeState"/>, state saved first, a checkpoint after every fsynced window), so that a run
+    /// killed, cancelled or cut off at any point leaves what it had, and the next run continues with Range/If-Range
+    /// from the last checkpoint (or, after a broken connection, from all it received). A compressed download starts over.
     /// </summary>
     private async Task WriteFileAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
         Action<PayloadProgress>? onProgress, CancellationToken cancellationToken)
     {
         bool resumable = sourceResource.Type == ResourceType.UrlFile && source.Metadata.Sha256 is not null;
         ResumeState.RemoveStale(Path.GetDirectoryName(finalPath)!, resumable ? finalPath : null);
+        string data = ResumeState.DataPath(finalPath);
         long offset = 0;
         var resume = resumable ? ResumeState.Load(finalPath) : null;
         if (resume is not null && resume.Continues(source.Path, source.Metadata.Sha256, ResumeKind.Raw))
         {
-            LibC.Rename(ResumeState.DataPath(finalPath), partial);
-            File.Delete(ResumeState.StatePath(finalPath));
-            offset = new FileInfo(partial).Length;
+            long length = new FileInfo(data).Length;
+            offset = resume.Bytes is { } checkpoint ? Math.Min(checkpoint, length) : length;
         }
         else if (resume is { Kind: ResumeKind.Delta })
         {
@@ -212,30 +214,73 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         }
 
         await using var payload = await sourceResource.OpenAsync(source, offset, resume?.Validator, cancellationToken).ConfigureAwait(false);
-        using var handle = File.OpenHandle(partial, offset > 0 ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
-        File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
         if (offset > 0 && payload.Offset != offset)
         {
-            RandomAccess.SetLength(handle, 0); // the server could not continue (file changed, no ranges): start over
+            ResumeState.Delete(finalPath); // the server could not continue (file changed, no ranges): start over
             offset = 0;
         }
         Action<long>? report = onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength));
-        await using var reader = offset > 0
-            ? await PayloadReader.OpenResumedAsync(payload.Stream, handle, offset, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false)
-            : await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
-        try
+        SafeFileHandle handle;
+        PayloadReader reader;
+        string written;
+        if (offset > 0)
         {
-            await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken).ConfigureAwait(false);
+            written = data;
+            handle = File.OpenHandle(data, FileMode.Open, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+            File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
+            RandomAccess.SetLength(handle, offset);
+            reader = await PayloadReader.OpenResumedAsync(payload.Stream, handle, offset, source.Path, source.Metadata.Sha256, report, cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (TransportException ex) when (resumable && reader.Format == CompressionFormat.None
-                                             && ex.Error is TransportError.Truncated or TransportError.Timeout or TransportError.TooSlow or TransportError.Network)
+        else
         {
-            handle.Dispose();
-            new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator).SaveFrom(partial, finalPath);
-            throw new SysUpdateException($"{ex.Message}; {new FileInfo(ResumeState.DataPath(finalPath)).Length} bytes kept, the next update resumes from there", ex)
-            { Errno = Errno.EPROTO };
+            reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256, report, cancellationToken).ConfigureAwait(false);
+            written = resumable && reader.Format == CompressionFormat.None ? data : partial;
+            if (written == data)
+                ResumeState.Delete(finalPath);
+            handle = File.OpenHandle(written, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+            File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
         }
-        await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+
+        await using (reader.ConfigureAwait(false))
+        {
+            using (handle)
+            {
+                var state = written == data ? new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator, ResumeKind.Raw, offset) : null;
+                state?.Save(finalPath);
+                try
+                {
+                    if (state is not null)
+                    {
+                        await CheckpointedWriter.CopyAsync(reader.Decoded, handle, null, 0, long.MaxValue, offset, CheckpointedWriter.IntervalFor(payload.TotalLength),
+                            data, null, (bytes, _) =>
+                            {
+                                (state with { Bytes = bytes }).Save(finalPath);
+                                return ValueTask.CompletedTask;
+                            }, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (TransportException ex) when (state is not null
+                                                     && ex.Error is TransportError.Truncated or TransportError.Timeout or TransportError.TooSlow or TransportError.Network)
+                {
+                    // All that arrived is kept: made durable first, then recorded.
+                    RandomAccess.FlushToDisk(handle);
+                    long kept = RandomAccess.GetLength(handle);
+                    (state with { Bytes = kept }).Save(finalPath);
+                    throw new SysUpdateException($"{ex.Message}; {kept} bytes kept, the next update resumes from there", ex) { Errno = Errno.EPROTO };
+                }
+            }
+            if (written == data)
+            {
+                LibC.Rename(data, partial);
+                File.Delete(ResumeState.StatePath(finalPath));
+            }
+            await reader.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        }
         ResumeState.Delete(finalPath);
     }
 
