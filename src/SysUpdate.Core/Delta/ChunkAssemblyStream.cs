@@ -9,8 +9,9 @@ namespace SysUpdate.Core.Delta;
 /// The new image, read front to back, put together from its chunks: each chunk comes from a seed that holds it,
 /// else from the target region where it already lies (an interrupted run's bytes), else from the chunk store —
 /// and every one is hashed and compared with its ID first, so a wrong chunk is never handed out. Chunks are
-/// obtained ahead of the reader (bounded in count and bytes) so seed reads, hashing and fetches overlap on all
-/// cores and the store sees many requests at a time on its kept-alive connections.
+/// obtained ahead of the reader (bounded in count and bytes) so seed reads and hashing overlap on all cores; with
+/// a target region, the chunks no seed holds are fetched into it from the start by a <see cref="ChunkFetchLane"/>
+/// (many requests at a time on kept-alive connections), whatever the reader is doing.
 /// </summary>
 /// <remarks>The reader writes what it reads sequentially into the in-place region, so a chunk's region is read
 /// before any byte of it is written: chunks are only ever obtained ahead of the reader, never behind it.</remarks>
@@ -30,6 +31,7 @@ internal sealed class ChunkAssemblyStream : Stream
     private readonly SemaphoreSlim _fetchSlots;
     private readonly CancellationTokenSource _stop = new();
     private readonly Queue<Task<ObtainedChunk>> _ahead = new();
+    private readonly ChunkFetchLane? _lane;
     private long _bytesAhead;
     private int _nextToStart;
     private ObtainedChunk? _current;
@@ -52,6 +54,8 @@ internal sealed class ChunkAssemblyStream : Stream
         _inPlace = inPlace;
         _statistics = statistics;
         _fetchSlots = new SemaphoreSlim(fetchConcurrency);
+        if (inPlace is not null)
+            _lane = new ChunkFetchLane(index, id => !seeds.TryGet(id, out _), store, inPlace, fetchConcurrency);
     }
 
     public override bool CanRead => true;
@@ -118,6 +122,17 @@ internal sealed class ChunkAssemblyStream : Stream
             && await TryReadVerifiedAsync(seed.Handle, seed.Offset, entry, seed.Check, cancellationToken).ConfigureAwait(false) is { } fromSeed)
         {
             return fromSeed;
+        }
+
+        if (_lane is not null && _inPlace is { } target && _lane.TryGet(entry.Id, out var pending))
+        {
+            var laneChunk = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            long? wire = laneChunk.Offset == entry.Offset ? laneChunk.WireBytes : null; // a repeated ID crossed the wire once
+            if (laneChunk.Data is { } data)
+                return new ObtainedChunk(data, entry.Length, Pooled: false, wire);
+            if (await TryReadVerifiedAsync(target.Handle, target.Offset + laneChunk.Offset, entry, laneChunk.Check, cancellationToken).ConfigureAwait(false)
+                is { } placed)
+                return placed with { WireBytes = wire };
         }
 
         if (_inPlace is { } region && entry.Offset + entry.Length <= region.Length
@@ -221,6 +236,8 @@ internal sealed class ChunkAssemblyStream : Stream
             return;
         _disposed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
+        if (_lane is not null)
+            await _lane.DisposeAsync().ConfigureAwait(false);
         ReturnBuffer(_current);
         _current = null;
         while (_ahead.TryDequeue(out var pending))
