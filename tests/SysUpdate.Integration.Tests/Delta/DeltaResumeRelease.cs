@@ -3,7 +3,7 @@ using SysUpdate.Integration.Tests.Support;
 namespace SysUpdate.Integration.Tests.Delta;
 
 /// <summary>
-/// The one 32 MiB <see cref="DeltaRelease"/> the resume tests of a class share, built (with casync) by the first test
+/// The one 96 MiB <see cref="DeltaRelease"/> the resume tests of a class share, built (with casync) by the first test
 /// that asks for it, so a class whose tests are all skipped for want of casync builds nothing. The tests only read it.
 /// </summary>
 public sealed class DeltaResumeRelease : IDisposable
@@ -14,7 +14,7 @@ public sealed class DeltaResumeRelease : IDisposable
 
     public DeltaResumeRelease()
     {
-        _release = new(() => DeltaRelease.BuildAsync(_tmp.Path, new DeltaReleaseOptions { ImageSize = 32 * MiB }));
+        _release = new(() => DeltaRelease.BuildAsync(_tmp.Path, new DeltaReleaseOptions { ImageSize = 96 * MiB }));
     }
 
     internal Task<DeltaRelease> GetAsync() => _release.Value;
