@@ -32,16 +32,8 @@ internal sealed class DeltaResumeRoot : IDisposable
         Definitions = _tmp.Dir("root", "etc", "sysupdate.d");
         Sysupdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(60) }
             .WithEnvironment("SYSTEMD_LOG_LEVEL", "info")
-            .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", _tmp.Dir("cache"))
-            .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
             .WithEnvironment("SYSUPDATE_READBACK", null)
-            .WithEnvironment("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", "5")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRIES", "2")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRY_DELAY_MS", "50")
-            .WithEnvironment("http_proxy", null)
-            .WithEnvironment("HTTP_PROXY", null)
-            .WithEnvironment("all_proxy", null)
-            .WithEnvironment("ALL_PROXY", null);
+            .ForLoopbackHttp(_tmp.Dir("cache"));
         if (kind == DeltaResumeTarget.Partition)
         {
             long slot = ((release.Options.ImageSize + MiB - 1) / MiB * MiB) + MiB;

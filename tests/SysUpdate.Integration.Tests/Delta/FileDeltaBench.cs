@@ -26,17 +26,9 @@ internal sealed class FileDeltaBench : IAsyncDisposable
         tmp.Dir("root", TargetDirectory.TrimStart('/'));
         SysUpdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(120) }
             .WithEnvironment("SYSTEMD_LOG_LEVEL", "info")
-            .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", tmp.Dir("cache"))
             .WithEnvironment("SYSTEMD_OPENPGP_KEYRING", release.Keyring)
-            .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
             .WithEnvironment("SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS", null)
-            .WithEnvironment("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", "10")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRIES", "2")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRY_DELAY_MS", "50")
-            .WithEnvironment("http_proxy", null)
-            .WithEnvironment("HTTP_PROXY", null)
-            .WithEnvironment("all_proxy", null)
-            .WithEnvironment("ALL_PROXY", null);
+            .ForLoopbackHttp(tmp.Dir("cache"), readTimeoutSeconds: 10);
     }
 
     public DeltaRelease Release { get; }

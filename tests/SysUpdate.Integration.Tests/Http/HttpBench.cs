@@ -28,17 +28,9 @@ internal sealed partial class HttpBench : IAsyncDisposable
         SysUpdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(30) }
             // Warnings and errors only: a failed run's stderr is then just its one-line error.
             .WithEnvironment("SYSTEMD_LOG_LEVEL", "warning")
-            .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", tmp.Dir("cache"))
             .WithEnvironment("SYSTEMD_OPENPGP_KEYRING", images.Keyring)
-            .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
             .WithEnvironment("SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS", null)
-            .WithEnvironment("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", "5")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRIES", "2")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRY_DELAY_MS", "50")
-            .WithEnvironment("http_proxy", null)
-            .WithEnvironment("HTTP_PROXY", null)
-            .WithEnvironment("all_proxy", null)
-            .WithEnvironment("ALL_PROXY", null);
+            .ForLoopbackHttp(tmp.Dir("cache"));
     }
 
     public HttpImages Images { get; }

@@ -42,10 +42,7 @@ public sealed class RawFileKillResumeTests(ITestOutputHelper output) : IDisposab
             Path=/var/lib/images
             MatchPattern=usr_@v.raw
             """);
-        var sysupdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(120) }
-            .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", _tmp.Dir("cache"))
-            .WithEnvironment("http_proxy", null)
-            .WithEnvironment("HTTP_PROXY", null);
+        var sysupdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(120) }.ForLoopbackHttp(_tmp.Dir("cache"));
         string final = Path.Combine(target, "usr_v2.raw");
 
         long checkpoint;

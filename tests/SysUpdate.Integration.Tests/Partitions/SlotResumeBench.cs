@@ -47,15 +47,7 @@ internal sealed class SlotResumeBench : IAsyncDisposable
             """);
         SysUpdate = new SysUpdateProcess { Timeout = TimeSpan.FromSeconds(120) }
             .WithEnvironment("SYSTEMD_LOG_LEVEL", "warning")
-            .WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", _tmp.Dir("cache"))
-            .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
-            .WithEnvironment("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", "5")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRIES", "2")
-            .WithEnvironment("SYSUPDATE_HTTP_RETRY_DELAY_MS", "50")
-            .WithEnvironment("http_proxy", null)
-            .WithEnvironment("HTTP_PROXY", null)
-            .WithEnvironment("all_proxy", null)
-            .WithEnvironment("ALL_PROXY", null);
+            .ForLoopbackHttp(_tmp.Dir("cache"));
     }
 
     public TestHttpServer Server { get; }

@@ -37,6 +37,20 @@ internal sealed class SysUpdateProcess
         return this;
     }
 
+    /// <summary>What every test against a server on 127.0.0.1 sets: its own conditional-GET cache, verification as the
+    /// definitions say, short read timeouts and retries (a failing server fails fast), and no proxy from the caller's
+    /// environment.</summary>
+    public SysUpdateProcess ForLoopbackHttp(string cacheDirectory, int readTimeoutSeconds = 5) =>
+        WithEnvironment("SYSUPDATE_CACHE_DIRECTORY", cacheDirectory)
+            .WithEnvironment("SYSTEMD_SYSUPDATE_NO_VERIFY", null)
+            .WithEnvironment("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", readTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("SYSUPDATE_HTTP_RETRIES", "2")
+            .WithEnvironment("SYSUPDATE_HTTP_RETRY_DELAY_MS", "50")
+            .WithEnvironment("http_proxy", null)
+            .WithEnvironment("HTTP_PROXY", null)
+            .WithEnvironment("all_proxy", null)
+            .WithEnvironment("ALL_PROXY", null);
+
     public async Task<ProcessResult> RunAsync(params string[] args)
     {
         var start = CreateStartInfo(args);
