@@ -205,7 +205,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         }
         else if (resume is { Kind: ResumeKind.Delta })
         {
-            resume = null; // a delta download's chunks, kept for the next run unless this one completes
+            resume = null; // a delta download's chunks: kept for the next run unless a raw download takes the file over below
         }
         else
         {
