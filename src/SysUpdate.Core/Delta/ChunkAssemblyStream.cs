@@ -144,17 +144,9 @@ internal sealed class ChunkAssemblyStream : Stream
         await _fetchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fetched = await _store.FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+            var fetched = await _store.FetchForAssemblyAsync(entry, cancellationToken).ConfigureAwait(false);
             await KeepInPlaceAsync(fetched.Data, entry).ConfigureAwait(false);
             return new ObtainedChunk(fetched.Data, entry.Length, Pooled: false, fetched.WireBytes);
-        }
-        catch (TransportException ex)
-        {
-            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkUnavailable, ex.Message, ex);
-        }
-        catch (Exception ex) when (ex is ChunkDigestMismatchException or ChunkFormatException)
-        {
-            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkInvalid, ex.Message, ex);
         }
         finally
         {

@@ -68,19 +68,7 @@ internal sealed class ChunkFetchLane : IAsyncDisposable
         if (await InPlaceCheckAsync(entry, cancellationToken).ConfigureAwait(false) is { } check)
             return new LaneChunk(entry.Offset, check, null, null);
 
-        FetchedChunk fetched;
-        try
-        {
-            fetched = await _store.FetchAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TransportException ex)
-        {
-            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkUnavailable, ex.Message, ex);
-        }
-        catch (Exception ex) when (ex is ChunkDigestMismatchException or ChunkFormatException)
-        {
-            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkInvalid, ex.Message, ex);
-        }
+        var fetched = await _store.FetchForAssemblyAsync(entry, cancellationToken).ConfigureAwait(false);
 
         var data = fetched.Data.AsMemory(0, entry.Length);
         try

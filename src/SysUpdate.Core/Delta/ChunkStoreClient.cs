@@ -54,6 +54,25 @@ internal sealed class ChunkStoreClient
         }
     }
 
+    /// <summary><see cref="FetchAsync"/> for an image being assembled: any failure means the delta cannot go on.</summary>
+    /// <exception cref="DeltaUnavailableException">Unreachable or missing (<see cref="DeltaFallbackReason.ChunkUnavailable"/>),
+    /// or not the chunk its ID names (<see cref="DeltaFallbackReason.ChunkInvalid"/>).</exception>
+    public async Task<FetchedChunk> FetchForAssemblyAsync(ChunkIndexEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex)
+        {
+            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkUnavailable, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is ChunkDigestMismatchException or ChunkFormatException)
+        {
+            throw new DeltaUnavailableException(DeltaFallbackReason.ChunkInvalid, ex.Message, ex);
+        }
+    }
+
     /// <summary>A compressed chunk is never much larger than its data; anything bigger is not a chunk of this index.</summary>
     private static long MaxCompressedBytes(int length) => length + (length / 8) + (64 * 1024);
 }
