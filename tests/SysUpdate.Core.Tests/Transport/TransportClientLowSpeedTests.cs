@@ -63,11 +63,12 @@ public sealed class TransportClientLowSpeedTests : IAsyncLifetime
     [Fact]
     public async Task OpenDownloadAsync_SlowButAboveLimit_Completes()
     {
-        // One byte every 2 ms is ~500 bytes/s at most on a loaded machine, far above a 16 bytes/s limit over 1 s.
+        // One byte every 2 ms is ~500 bytes/s, far above a 16 bytes/s limit. Averaged over 5 s rather than 1 s: on a CI
+        // machine busy with parallel tests the trickling server itself was seen to stall for a second (235 of 1024 bytes).
         byte[] content = RandomBytes(1024, 5);
         ServedFile file = _server.Serve("/steady.raw", content);
         file.TrickleInterval = TimeSpan.FromMilliseconds(2);
-        using var factory = new HttpTransportFactory(TrickleOptions with { LowSpeedLimit = 16, LowSpeedTime = TimeSpan.FromSeconds(1) });
+        using var factory = new HttpTransportFactory(TrickleOptions with { LowSpeedLimit = 16, LowSpeedTime = TimeSpan.FromSeconds(5) });
 
         await using DownloadStream stream = await factory.CreateClient().OpenDownloadAsync(_server.Url("/steady.raw"), 0, null);
         (byte[] data, TransportException? error) = await DrainAsync(stream);
