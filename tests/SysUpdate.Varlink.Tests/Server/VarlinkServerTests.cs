@@ -243,7 +243,14 @@ public sealed class VarlinkServerTests
         await second.CallAsync("org.example.Test.Ping", new JsonObject { ["text"] = "2" });
 
         using RawConnection third = await RawConnection.ConnectAsync(server.SocketPath);
-        await third.SendAsync("""{"method":"org.example.Test.Ping","parameters":{"text":"3"}}""");
+        try
+        {
+            await third.SendAsync("""{"method":"org.example.Test.Ping","parameters":{"text":"3"}}""");
+        }
+        catch (SocketException)
+        {
+            // The server may close the excess connection before the call is written: a broken pipe is the same answer.
+        }
 
         Assert.Null(await third.ReceiveAsync());
         Assert.Contains(server.Log, line => line.Contains("uid", StringComparison.Ordinal));
