@@ -24,7 +24,7 @@ namespace SysUpdate.Cli.Varlink;
 /// connection cancels the running operation through the call's token, up to the install step. Every
 /// loaded context is disposed when its call ends.
 /// </summary>
-internal sealed class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
+internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 

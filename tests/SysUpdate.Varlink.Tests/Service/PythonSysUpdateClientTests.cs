@@ -23,9 +23,11 @@ public sealed class PythonSysUpdateClientTests
         Assert.Equal(2, result.GetProperty("targets").GetArrayLength());
         Assert.Equal("SysUpdate", result.GetProperty("info").GetProperty("vendor").GetString());
         Assert.Equal(
-            ["Acquire", "Busy", "CheckNew", "Content", "Describe", "Feature", "GetVersion", "Install", "ListFeatures", "ListTargets",
-             "ListVersions", "NoSuchFeature", "NoSuchTarget", "NoSuchVersion", "NoUpdateNeeded", "Progress", "SetFeatureEnabled",
-             "Target", "TargetClass", "TargetIdentifier", "Update", "UpdatePhase", "Vacuum", "Version"],
+            ["Acquire", "Busy", "CancelJob", "CheckNew", "Content", "Describe", "Event", "EventType", "Feature", "GetTargetState",
+             "GetVersion", "Install", "Job", "JobOrigin", "JobResult", "JobType", "ListFeatures", "ListJobs", "ListTargets",
+             "ListVersions", "NoSuchFeature", "NoSuchJob", "NoSuchTarget", "NoSuchVersion", "NoUpdateNeeded", "Progress",
+             "SetFeatureEnabled", "Subscribe", "Target", "TargetClass", "TargetIdentifier", "Update", "UpdatePhase", "Vacuum",
+             "Version", "WatchJob"],
             result.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("optional", result.GetProperty("features")[0].GetProperty("id").GetString());
         Assert.Equal(["3:candidate", "2:available", "1:available"], result.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
