@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SysUpdate.Cli.Commands.Features;
 using SysUpdate.Cli.Notify;
+using SysUpdate.Cli.Varlink.Authorization;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Operations;
@@ -173,10 +174,11 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task ChangeAsync(VarlinkCall call, ChangeOperation change, CancellationToken ct)
     {
-        RequireRoot(call);
         var target = TargetId.FromParameters(call.Parameters);
         var options = OptionsFor(target, offline: change == ChangeOperation.Install);
         string? version = OptionalString(call.Parameters, "version");
+        await AuthorizeAsync(call, version is null ? PolkitAction.Update : PolkitAction.UpdateToVersion,
+            PolkitDetails(target, ("version", version ?? ""), ("offline", change == ChangeOperation.Install ? "1" : "0")), ct).ConfigureAwait(false);
 
         var queue = new VarlinkProgressQueue();
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -214,8 +216,8 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task VacuumAsync(VarlinkCall call, CancellationToken ct)
     {
-        RequireRoot(call);
         var target = TargetId.FromParameters(call.Parameters);
+        await AuthorizeAsync(call, PolkitAction.Vacuum, PolkitDetails(target), ct).ConfigureAwait(false);
         var options = OptionsFor(target, offline: true);
         Core.Planning.Vacuum.Result result;
         using (var context = await LoadAsync(options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false))
@@ -231,12 +233,13 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task SetFeatureEnabledAsync(VarlinkCall call, CancellationToken ct)
     {
-        RequireRoot(call);
         var target = TargetId.FromParameters(call.Parameters);
         string feature = call.Parameters.GetProperty("feature").GetString()!;
         if (!DefinitionFile.IsValidName(feature) || feature.Contains('/', StringComparison.Ordinal))
             throw VarlinkErrorException.InvalidParameter("feature");
         bool? enabled = OptionalBool(call.Parameters, "enabled");
+        await AuthorizeAsync(call, PolkitAction.ManageFeatures,
+            PolkitDetails(target, ("feature", feature), ("enabled", enabled switch { null => "", true => "1", false => "0" })), ct).ConfigureAwait(false);
         var options = OptionsFor(target, offline: true);
         using var context = await LoadAsync(options, LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false);
         if (context.Definitions.FindFeature(feature) is null)
@@ -340,10 +343,24 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         }
     }
 
-    private static void RequireRoot(VarlinkCall call)
+    /// <summary>Lets root through; anyone else needs <paramref name="action"/> granted (polkit, to come).</summary>
+    private static Task AuthorizeAsync(VarlinkCall call, string action, IReadOnlyDictionary<string, string> details, CancellationToken ct)
     {
+        _ = action;
+        _ = details;
+        _ = ct;
         if (call.Peer is not { UserId: 0 })
             throw VarlinkErrorException.PermissionDenied();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The details sysupdated passes to polkit: the target's class and name, then the call's own.</summary>
+    private static Dictionary<string, string> PolkitDetails(TargetId target, params (string Key, string Value)[] extra)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["class"] = target.Class, ["name"] = target.Name ?? "" };
+        foreach (var (key, value) in extra)
+            details[key] = value;
+        return details;
     }
 
     private static VarlinkErrorException NoSuchVersion(string version) =>
