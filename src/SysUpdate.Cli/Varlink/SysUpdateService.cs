@@ -17,8 +17,8 @@ namespace SysUpdate.Cli.Varlink;
 
 /// <summary>
 /// The handlers of <c>io.systemd.SysUpdate</c>, running the engine in-process. Who may do what comes
-/// from the caller's SO_PEERCRED uid: anyone may list, check and describe; only root may acquire,
-/// install, update, vacuum or change features. The engine's operations core does the work
+/// from the caller's SO_PEERCRED: root may do everything, anyone else what polkit grants them
+/// (<see cref="CallerAuthorizer"/>; the rule per method ends io.systemd.SysUpdate.varlink). The engine's operations core does the work
 /// (<see cref="ChangeRunner"/>, <see cref="Core.Planning.Vacuum"/>, <see cref="FeatureDropIn"/>); a change
 /// takes the run lock of its targets, shared with every other process (the socket unit is
 /// <c>Accept=yes</c>), without waiting: a target another run holds gets <c>Busy</c> at once. A closed
@@ -28,6 +28,8 @@ namespace SysUpdate.Cli.Varlink;
 internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly CallerAuthorizer _authorizer = new(new PolkitAuthority(SystemBusAddress.FromEnvironment()), logger);
 
     public VarlinkInterfaceRegistration CreateRegistration() =>
         new VarlinkInterfaceRegistration(SysUpdateInterface.Description)
@@ -100,7 +102,9 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task CheckNewAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, offline: false);
+        await AuthorizeAsync(call, PolkitAction.Check, PolkitDetails(target, ("offline", "0")), ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var candidate = context.Plan.Candidate ?? throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
         await call.ReplyAsync(w =>
@@ -113,7 +117,9 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task ListVersionsAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, OptionalBool(call.Parameters, "offline") ?? false);
+        await AuthorizeOnlineReadAsync(call, target, options.Offline, ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var sets = context.Plan.UpdateSets;
         var current = sets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
@@ -135,8 +141,10 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task DescribeAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, OptionalBool(call.Parameters, "offline") ?? false);
         string version = call.Parameters.GetProperty("version").GetString()!;
+        await AuthorizeOnlineReadAsync(call, target, options.Offline, ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var set = context.Plan.Find(version) ?? throw NoSuchVersion(version);
         var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
@@ -343,16 +351,14 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         }
     }
 
-    /// <summary>Lets root through; anyone else needs <paramref name="action"/> granted (polkit, to come).</summary>
-    private static Task AuthorizeAsync(VarlinkCall call, string action, IReadOnlyDictionary<string, string> details, CancellationToken ct)
-    {
-        _ = action;
-        _ = details;
-        _ = ct;
-        if (call.Peer is not { UserId: 0 })
-            throw VarlinkErrorException.PermissionDenied();
-        return Task.CompletedTask;
-    }
+    /// <summary>Lets root through; anyone else needs <paramref name="action"/> granted by polkit
+    /// (the rule per method is at the end of io.systemd.SysUpdate.varlink).</summary>
+    private Task AuthorizeAsync(VarlinkCall call, string action, IReadOnlyDictionary<string, string> details, CancellationToken ct) =>
+        _authorizer.AuthorizeAsync(call, action, details, ct);
+
+    /// <summary>A read that goes to the network (not offline) asks like CheckNew: <c>.check</c>.</summary>
+    private Task AuthorizeOnlineReadAsync(VarlinkCall call, TargetId target, bool offline, CancellationToken ct) =>
+        offline ? Task.CompletedTask : AuthorizeAsync(call, PolkitAction.Check, PolkitDetails(target, ("offline", "0")), ct);
 
     /// <summary>The details sysupdated passes to polkit: the target's class and name, then the call's own.</summary>
     private static Dictionary<string, string> PolkitDetails(TargetId target, params (string Key, string Value)[] extra)
