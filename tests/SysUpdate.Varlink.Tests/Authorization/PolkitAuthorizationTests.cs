@@ -6,7 +6,8 @@ namespace SysUpdate.Varlink.Tests.Authorization;
 /// <summary>
 /// The real <c>sysupdate varlink</c> asking a real polkitd on a private dbus-daemon about callers that
 /// run as test users (setpriv). The rules allow <c>sysupdate-test-allowed</c> to check and update,
-/// want an administrator for it to update to a chosen version, and refuse everything else.
+/// want an administrator for it to update to a chosen version, let it vacuum the component "extra"
+/// (by the details the service passes), and refuse everything else.
 /// </summary>
 [Trait("Category", "Privileged")]
 public sealed class PolkitAuthorizationTests
@@ -20,6 +21,8 @@ public sealed class PolkitAuthorizationTests
                     return polkit.Result.YES;
                 if (action.id == "org.freedesktop.sysupdate1.update-to-version")
                     return polkit.Result.AUTH_ADMIN;
+                if (action.id == "org.freedesktop.sysupdate1.vacuum" && action.lookup("class") == "component" && action.lookup("name") == "extra")
+                    return polkit.Result.YES;
             }
             return polkit.Result.NO;
         });
@@ -76,6 +79,38 @@ public sealed class PolkitAuthorizationTests
 
         Assert.Equal("io.systemd.InteractiveAuthenticationRequired", VarlinkCaller.ErrorOf(reply));
         Assert.Empty(Directory.EnumerateFileSystemEntries(server.Destination));
+    }
+
+    [PolkitFact]
+    public async Task UpdateToVersion_InteractionAllowedButNoAgent_PermissionDenied()
+    {
+        await TestUsers.EnsureAsync(TestUsers.Allowed);
+        await using var bus = await PolkitBus.StartAsync(Rules);
+        await using var server = await StartServerAsync(bus.Address);
+        var parameters = Host(version: "2");
+        parameters["allowInteractiveAuthentication"] = true;
+
+        var reply = await VarlinkCaller.CallAsync(server.SocketPath, TestUsers.Allowed, "io.systemd.SysUpdate.Update", parameters);
+
+        // polkit was allowed to ask, found no authentication agent on the bus, and said no.
+        Assert.Equal("org.varlink.service.PermissionDenied", VarlinkCaller.ErrorOf(reply));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(server.Destination));
+    }
+
+    [PolkitFact]
+    public async Task Vacuum_RuleMatchingTheTargetDetails_AllowsThatTargetOnly()
+    {
+        await TestUsers.EnsureAsync(TestUsers.Allowed);
+        await using var bus = await PolkitBus.StartAsync(Rules);
+        await using var server = await StartServerAsync(bus.Address);
+        var component = new JsonObject { ["target"] = new JsonObject { ["class"] = "component", ["name"] = "extra" } };
+
+        var extra = await VarlinkCaller.CallAsync(server.SocketPath, TestUsers.Allowed, "io.systemd.SysUpdate.Vacuum", component);
+        var host = await VarlinkCaller.CallAsync(server.SocketPath, TestUsers.Allowed, "io.systemd.SysUpdate.Vacuum", Host());
+
+        Assert.Null(VarlinkCaller.ErrorOf(extra));
+        Assert.Equal(0, extra.GetProperty("parameters").GetProperty("removed").GetInt32());
+        Assert.Equal("org.varlink.service.PermissionDenied", VarlinkCaller.ErrorOf(host));
     }
 
     [PolkitFact]
