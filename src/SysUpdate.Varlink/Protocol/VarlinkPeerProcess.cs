@@ -63,6 +63,12 @@ internal sealed partial class VarlinkPeerProcess : IDisposable
         }
     }
 
+    /// <summary>The peer's start time (clock ticks since boot, from /proc/PID/stat), read by pid and
+    /// trusted because the pidfd still names a live process afterwards: the pid was not reused in
+    /// between. <see langword="null"/> when the process has gone or /proc hides it.</summary>
+    public ulong? TryReadStartTime() =>
+        ProcessStartTime.TryRead(ProcessId) is { } startTime && IsAlive() ? startTime : null;
+
     public void Dispose() => _pidfd.Dispose();
 
     private static SafeFileHandle? TryPeerPidFd(Socket socket)

@@ -36,11 +36,14 @@ public sealed class VarlinkPeerProcessTests
             Assert.NotNull(process);
             Assert.Equal(peer.Id, process.ProcessId);
             Assert.True(process.IsAlive());
+            Assert.Equal(ProcessStartTime.TryRead(peer.Id), process.TryReadStartTime());
+            Assert.NotNull(process.TryReadStartTime());
 
             peer.StandardInput.Close();
             await peer.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
             Assert.False(process.IsAlive());
+            Assert.Null(process.TryReadStartTime());
         }
         finally
         {

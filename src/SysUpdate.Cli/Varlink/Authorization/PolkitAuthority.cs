@@ -31,9 +31,17 @@ internal sealed class PolkitAuthority(string busAddress)
             return await connection.CallMethodAsync(message, static (Message reply, object? _) => ReadResult(reply), null)
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (DBusConnectFailedException e)
+        {
+            throw new PolkitUnavailableException($"no system bus at {BusAddress} ({e.Message}); is dbus running?", e);
+        }
+        catch (DBusErrorReplyException e)
+        {
+            throw new PolkitUnavailableException($"polkit on the system bus at {BusAddress} did not answer: {e.ErrorName}; is polkitd installed and running?", e);
+        }
         catch (DBusExceptionBase e)
         {
-            throw new PolkitUnavailableException($"cannot ask polkit on the system bus {BusAddress}: {e.Message}", e);
+            throw new PolkitUnavailableException($"cannot ask polkit on the system bus at {BusAddress}: {e.Message}", e);
         }
     }
 

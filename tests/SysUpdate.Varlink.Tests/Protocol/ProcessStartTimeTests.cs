@@ -1,6 +1,6 @@
-using SysUpdate.Cli.Varlink.Authorization;
+using SysUpdate.Varlink.Protocol;
 
-namespace SysUpdate.Integration.Tests.Varlink.Authorization;
+namespace SysUpdate.Varlink.Tests.Protocol;
 
 /// <summary>Field 22 of /proc/PID/stat, counted after the command name, which may hold spaces and parentheses.</summary>
 public sealed class ProcessStartTimeTests

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SysUpdate.Cli.Varlink.Authorization;
+namespace SysUpdate.Varlink.Protocol;
 
 /// <summary>
 /// A process's start time in clock ticks since boot: field 22 of <c>/proc/PID/stat</c>, what polkit
