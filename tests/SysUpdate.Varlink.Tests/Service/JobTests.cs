@@ -114,6 +114,36 @@ public sealed class JobTests
     }
 
     [SysUpdateBinaryFact]
+    public async Task CancelJob_OfACommandLineUpdate_ItExitsWithOneLineAndNothingInstalled()
+    {
+        await using var bench = await JobBench.StartAsync(bytesPerSecond: 256 << 10, size: 16 << 20);
+        var start = new ProcessStartInfo(ServiceBinaries.SysUpdate!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["--root=" + bench.Server.Root, "update"])
+            start.ArgumentList.Add(argument);
+        using var cli = Process.Start(start)!;
+        Task<string> stderr = cli.StandardError.ReadToEndAsync();
+        _ = cli.StandardOutput.ReadToEndAsync();
+        long id = -1;
+        await WaitForAsync(async () =>
+        {
+            var job = (await bench.ListJobsAsync()).FirstOrDefault(j => j.GetProperty("origin").GetString() == "command_line");
+            id = job.ValueKind == JsonValueKind.Object && IsDownloading(job) ? job.GetProperty("id").GetInt64() : -1;
+            return id > 0;
+        }, "the command line's job downloading");
+
+        await using (var client = await bench.Server.ConnectAsync())
+            await client.CallAsync(Interface + "CancelJob", Id(id));
+        await cli.WaitForExitAsync();
+
+        Assert.Equal(1, cli.ExitCode);
+        string[] lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith($"Job {id} was cancelled", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.Equal("cancelled", (await bench.JobAsync(id)).GetProperty("result").GetString());
+        Assert.False(File.Exists(bench.Installed("2")));
+    }
+
+    [SysUpdateBinaryFact]
     public async Task Subscribe_SeesJobStartedFinishedAndUpdateCompleted()
     {
         await using var bench = await JobBench.StartAsync(bytesPerSecond: 16 << 20, size: 64 << 10);
