@@ -25,6 +25,8 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
     private long _lastDraw;
     private long _lastLine;
     private long _lastStatus;
+    private bool _lineOpen;
+    private bool _transferLineDone;
 
     public void Report(TransferProgress value)
     {
@@ -40,10 +42,12 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
                     break;
                 case UpdatePhase.Installing:
                     EndLine();
+                    _lastTransfer = null;
                     notify.Send($"READY=1\nX_SYSUPDATE_VERSION={value.Version}\nSTATUS=Installing '{value.Version}'.");
                     break;
                 case UpdatePhase.Done:
                     EndLine();
+                    _lastTransfer = null;
                     notify.Send($"STATUS=Installed '{value.Version}'.");
                     break;
             }
@@ -58,6 +62,7 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
             EndLine();
             _lastTransfer = p.TransferId;
             _lastPercent = -1;
+            _transferLineDone = false;
             _lastLine = now;
             if (_lastOverall < 0)
                 notify.Send($"STATUS=Updating to '{p.Version}'.");
@@ -76,11 +81,18 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
         int percent = p.TransferPercent ?? -1;
         if (interactive)
         {
-            if (_clock.GetElapsedTime(_lastDraw, now) < RedrawInterval && percent != 100)
+            if (_transferLineDone || (_clock.GetElapsedTime(_lastDraw, now) < RedrawInterval && percent != 100))
                 return;
             _lastDraw = now;
             error.Write($"\r\x1b[K{p.TransferId}: {FormatBytes(p.BytesDone)}" + (p.BytesTotal is { } total ? $"/{FormatBytes(total)} {percent}%" : "")
                 + (p.BytesPerSecond is { } rate ? " " + RateText.Rate(rate) : "") + (p.Remaining is { } left ? " " + RateText.Left(left) : "") + DeltaSplit(p));
+            _lineOpen = true;
+            // A finished transfer's line ends now: the log message saying it was acquired comes next.
+            if (percent == 100)
+            {
+                EndLine();
+                _transferLineDone = true;
+            }
         }
         else if (showPlainLines && (percent >= 0 && percent / 10 != _lastPercent / 10
                                     || (rateKnown && _clock.GetElapsedTime(_lastLine, now) >= PlainLineInterval)))
@@ -94,9 +106,9 @@ internal sealed class ProgressDisplay(SdNotify notify, TextWriter error, bool in
 
     private void EndLine()
     {
-        if (interactive && _lastTransfer is not null)
+        if (_lineOpen)
             error.WriteLine();
-        _lastTransfer = null;
+        _lineOpen = false;
     }
 
     /// <summary>For a delta download: how much came from the chunk store and how much from local copies.</summary>
