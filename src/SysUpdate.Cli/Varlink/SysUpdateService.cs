@@ -41,6 +41,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
             .Map("ListVersions", (call, ct) => Guard(call, () => ListVersionsAsync(call, ct)))
             .Map("Describe", (call, ct) => Guard(call, () => DescribeAsync(call, ct)))
             .Map("GetVersion", (call, ct) => Guard(call, () => GetVersionAsync(call, ct)))
+            .Map("GetTargetState", (call, ct) => Guard(call, () => GetTargetStateAsync(call, ct)))
             .Map("Acquire", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Acquire, ct)))
             .Map("Install", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Install, ct)))
             .Map("Update", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Update, ct)))
