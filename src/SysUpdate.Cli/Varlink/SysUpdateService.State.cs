@@ -17,9 +17,9 @@ internal sealed partial class SysUpdateService
         // Components are not booted: only the host has a booted version to restart away from.
         string? booted = target.Class == TargetId.HostClass ? context.Host.OsRelease("IMAGE_VERSION") : null;
         bool restartPending = PendingRestart.IsPending(newest, booted);
-        var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
-        var changelogs = newest is null ? [] : context.Transfers.SelectMany(t => t.Definition.ChangeLog)
-            .Select(u => u.Replace("@v", newest, StringComparison.Ordinal)).Distinct().ToList();
+        var appstream = AppStreamUrls(context);
+        var changelogs = newest is null ? [] : ChangelogUrls(context, newest);
+        long? jobId = RunningJobOf(target)?.Id;
 
         await call.ReplyAsync(w =>
         {
@@ -31,7 +31,17 @@ internal sealed partial class SysUpdateService
             w.WriteBoolean("restartPending", restartPending);
             SysUpdateJson.WriteStrings(w, "appstreamUrls", appstream);
             SysUpdateJson.WriteStrings(w, "changelogUrls", changelogs);
+            if (jobId is { } id)
+                w.WriteNumber("jobId", id);
             w.WriteEndObject();
         }, cancellationToken: ct).ConfigureAwait(false);
     }
+
+    private static List<string> AppStreamUrls(UpdateContext context) =>
+        context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
+
+    /// <summary>The ChangeLog= URLs of the transfers with <c>@v</c> replaced by <paramref name="version"/>.</summary>
+    private static List<string> ChangelogUrls(UpdateContext context, string version) =>
+        context.Transfers.SelectMany(t => t.Definition.ChangeLog)
+            .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
 }

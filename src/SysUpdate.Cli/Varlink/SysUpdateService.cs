@@ -126,7 +126,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var sets = context.Plan.UpdateSets;
         var current = sets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
-        var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
+        var appstream = AppStreamUrls(context);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();
@@ -150,8 +150,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         await AuthorizeOnlineReadAsync(call, target, options.Offline, ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var set = context.Plan.Find(version) ?? throw NoSuchVersion(version);
-        var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
-            .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
+        var changelogs = ChangelogUrls(context, version);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();

@@ -34,11 +34,11 @@ internal static class WatchCommand
                 last = job.Clone();
                 bars ??= new ProgressBars(session.Error, interactive: !Console.IsErrorRedirected, [TargetSpec.FromJson(job.GetProperty("target")).Id]);
                 if (!job.TryGetProperty("result", out _) && job.TryGetProperty("progress", out JsonElement initial) && initial.ValueKind == JsonValueKind.Object)
-                    ProgressReport.Send(bars, 0, initial);
+                    bars.Report(0, initial);
             }
             else if (bars is not null && reply.TryGetProperty("progress", out JsonElement p) && p.ValueKind == JsonValueKind.Object)
             {
-                ProgressReport.Send(bars, 0, p);
+                bars.Report(0, p);
             }
         }
 

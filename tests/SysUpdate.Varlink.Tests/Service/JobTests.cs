@@ -83,8 +83,10 @@ public sealed class JobTests
         var busy = await Assert.ThrowsAsync<VarlinkErrorException>(() => second.CallAsync(Interface + "Update", Host()));
         Assert.Equal(Interface + "Busy", busy.Error);
         Assert.Equal(id, busy.Parameters.GetProperty("jobId").GetInt64());
+        Assert.Equal(id, (await second.CallAsync(Interface + "GetTargetState", Host())).GetProperty("jobId").GetInt64());
 
         await second.CallAsync(Interface + "CancelJob", Id(id));
+        Assert.False((await second.CallAsync(Interface + "GetTargetState", Host())).TryGetProperty("jobId", out _));
     }
 
     [SysUpdateBinaryFact]
