@@ -53,30 +53,39 @@ public sealed class JobStoreTests : IDisposable
         store.Write(Record(1));
         using var stop = new CancellationTokenSource();
         int reads = 0;
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 var seen = store.ReadRaw(1);
                 Assert.NotNull(seen);
-                reads++;
+                Interlocked.Increment(ref reads);
+                reading.TrySetResult();
             }
         });
+        await reading.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
-        for (int i = 0; i < 300; i++)
+        // At least 300 writes, and on until the reader has read during them (a loaded machine may
+        // schedule it late), so reads really interleave with the renames.
+        int readsBefore = Volatile.Read(ref reads);
+        for (int i = 0; i < 300 || (Volatile.Read(ref reads) - readsBefore < 20 && i < 100_000); i++)
         {
-            string progress = $"{{\"phase\":\"acquiring\",\"version\":\"{new string('9', i)}\",\"percent\":{i % 100}}}";
-            store.Write(Record(1) with { ProgressJson = progress });
+            store.Write(Record(1) with { ProgressJson = ProgressOfLength(i % 300) });
         }
         await stop.CancelAsync();
         await reader;
+        store.Write(Record(1) with { ProgressJson = ProgressOfLength(299) });
 
-        Assert.True(reads > 0);
+        Assert.True(Volatile.Read(ref reads) - readsBefore >= 20);
         Assert.Equal(new string('9', 299), System.Text.Json.JsonDocument.Parse(store.ReadRaw(1)!.ProgressJson!).RootElement.GetProperty("version").GetString());
         Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(store.RecordPath(1)));
         Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(store.Directory));
         Assert.Equal([store.RecordPath(1)], Directory.GetFiles(store.Directory, "*json*"));
     }
+
+    private static string ProgressOfLength(int versionLength) =>
+        $"{{\"phase\":\"acquiring\",\"version\":\"{new string('9', versionLength)}\",\"percent\":{versionLength % 100}}}";
 
     [Fact]
     public void Read_RunnerLockFree_ReportsFailed_HeldLock_ReportsRunning()
