@@ -1,0 +1,109 @@
+"""--autotest DIR: the window drives itself through check -> update -> done, for a test under Xvfb.
+
+At the two moments worth a screenshot it prints "SCREENSHOT progress" / "SCREENSHOT done" on stdout
+once the window has painted that state, and waits for a line on stdin (the test has taken it) before
+going on. DIR gets progress.json and done.json: what the window showed then. Exit code 0 when an
+update was installed and the window says "Restart to finish"; 1 with "AUTOTEST FAILED: why" on stderr
+otherwise, or after --autotest-timeout seconds.
+"""
+import json
+import os
+import sys
+import threading
+
+from gi.repository import GLib
+
+TIMEOUT_SECONDS = 300
+
+
+class AutoTest:
+    def __init__(self, window, directory, exit_code):
+        self.window, self.directory, self.exit_code = window, directory, exit_code
+        self.row = None
+        self.progress_shot = False
+        self.updated = False
+
+    def start(self):
+        os.makedirs(self.directory, exist_ok=True)
+        self.window.on_loaded.append(self.loaded)
+        GLib.timeout_add_seconds(TIMEOUT_SECONDS, lambda: self.fail(f"no result after {TIMEOUT_SECONDS} s"))
+
+    def loaded(self, window, error=None):
+        if error is not None:
+            self.fail(f"loading targets: {error}")
+            return
+        self.row = next((r for r in window.rows if r.target["class"] == "host"), window.rows[0])
+        self.row.listeners.append(self.event)
+        self.row.check()
+
+    def event(self, row, name, value):
+        if name == "error":
+            self.fail(f"{row.error.get_text()}")
+        elif name == "checked":
+            if value is None:
+                self.fail("Check said up to date; the test serves a newer version")
+            else:
+                self.log(f"check: update to {value} available")
+                row.update()
+        elif name == "progress" and not self.progress_shot and value.get("phase") == "acquiring" \
+                and (value.get("percent", 0) >= 40 or (value.get("percent", 0) >= 15 and value.get("bytesPerSecond"))):
+            self.progress_shot = True
+            self.write("progress.json", {"percent": value.get("percent"), "status": row.status.get_text(),
+                                         "speed": row.speed.get_text(), "fraction": row.progress.get_fraction()})
+            self.screenshot("progress", lambda: None)
+        elif name == "finished":
+            if value != "succeeded":
+                self.fail(f"the update ended {value}: {row.status.get_text()} {row.error.get_text()}")
+            elif not self.progress_shot:
+                self.fail("the update finished before the window showed its download half-way")
+            else:
+                self.updated = True
+        elif name == "state" and self.updated:
+            self.log(f"state from {value.get('source')}: {value}")
+            if not value.get("restartPending") or not row.restart_button.get_visible():
+                self.fail("the update is installed but the window does not say 'Restart to finish'")
+                return
+            self.write("done.json", {"state": value, "status": row.status.get_text(),
+                                     "versions": row.versions.get_text()})
+            self.screenshot("done", self.succeed)
+
+    def screenshot(self, name, then):
+        """Says SCREENSHOT once the current state is on screen, then waits for the test's line."""
+        clock = self.window.get_frame_clock()
+        handler = None
+
+        def painted(_clock):
+            clock.disconnect(handler)
+            GLib.idle_add(announce)
+
+        def announce():
+            print(f"SCREENSHOT {name}", flush=True)
+            threading.Thread(target=wait_for_line, daemon=True).start()
+            return False
+
+        def wait_for_line():
+            if not sys.stdin.readline():
+                GLib.idle_add(lambda: self.fail("stdin closed while waiting for the screenshot") and False)
+                return
+            GLib.idle_add(lambda: then() and False)
+
+        handler = clock.connect("after-paint", painted)
+        self.window.queue_draw()
+
+    def write(self, name, value):
+        with open(os.path.join(self.directory, name), "w") as f:
+            json.dump(value, f, indent=2)
+
+    def log(self, text):
+        print(f"AUTOTEST {text}", flush=True)
+
+    def succeed(self):
+        self.log("ok")
+        self.exit_code[0] = 0
+        self.window.get_application().quit()
+
+    def fail(self, why):
+        print(f"AUTOTEST FAILED: {why}", file=sys.stderr, flush=True)
+        self.exit_code[0] = 1
+        self.window.get_application().quit()
+        return False
