@@ -22,6 +22,7 @@ class AutoTest:
         self.row = None
         self.progress_shot = False
         self.updated = False
+        self.done_shot = False
 
     def start(self):
         os.makedirs(self.directory, exist_ok=True)
@@ -58,7 +59,8 @@ class AutoTest:
                 self.fail("the update finished before the window showed its download half-way")
             else:
                 self.updated = True
-        elif name == "state" and self.updated:
+        elif name == "state" and self.updated and not self.done_shot:
+            self.done_shot = True
             self.log(f"state from {value.get('source')}: {value}")
             if not value.get("restartPending") or not row.restart_button.get_visible():
                 self.fail("the update is installed but the window does not say 'Restart to finish'")

@@ -83,6 +83,7 @@ class TargetRow(Gtk.Box):
         self.job_id = None            # the running job, once the service tells its id
         self.connection = None        # the socket of the running Update/WatchJob call
         self.cancelling = False
+        self.running = False
         self.updated_version = None   # installed by this window (for services without GetTargetState)
         self.listeners = []           # autotest hooks: listener(event, value)
 
@@ -181,6 +182,7 @@ class TargetRow(Gtk.Box):
         in_background(work, self.finished, self.update_failed)
 
     def set_running(self, running):
+        self.running = running
         self.check_button.set_sensitive(not running)
         self.update_button.set_sensitive(not running)
         self.cancel_button.set_sensitive(running)
@@ -292,8 +294,28 @@ class Window(Gtk.ApplicationWindow):
             row = next((r for r in self.rows if r.target == job["target"]), None)
             if row is not None and job.get("result") is None and job["type"] in ("acquire", "install", "update"):
                 row.watch(job["id"])
+        threading.Thread(target=self.follow_events, daemon=True).start()
         for callback in self.on_loaded:
             callback(self)
+
+    def follow_events(self):
+        """Subscribe: a job started elsewhere while the window is open is followed too."""
+        try:
+            for event in self.api.subscribe():
+                on_main_loop(self.on_event, event)
+        except (NotSupported, ServiceError, OSError):
+            pass  # an older service, or it went away: the rows still show what their own calls tell
+
+    def on_event(self, event):
+        job = event["job"]
+        row = next((r for r in self.rows if r.target == job["target"]), None)
+        if row is None:
+            return
+        if event["type"] == "job_started" and job["type"] in ("acquire", "install", "update") \
+                and not row.running:
+            row.watch(job["id"])
+        elif event["type"] == "update_completed" and not row.running:
+            row.refresh()
 
     def load_failed(self, error):
         self.message.set_text(explain(error))

@@ -124,6 +124,12 @@ class SysUpdateApi:
     def watch_job(self, job_id, on_connection=None):
         return self._stream("WatchJob", on_connection, id=job_id)
 
+    def subscribe(self):
+        """Yields job events (job_started, job_finished, update_completed) as they happen."""
+        for reply in self._stream("Subscribe"):
+            if reply.get("event"):
+                yield reply["event"]
+
     def cancel_job(self, job_id):
         self._call("CancelJob", id=job_id, allowInteractiveAuthentication=True)
 
