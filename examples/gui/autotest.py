@@ -1,4 +1,5 @@
 """--autotest DIR: the window drives itself through check -> update -> done, for a test under Xvfb.
+When an update is already running at start (ListJobs), it follows that one instead of checking.
 
 At the two moments worth a screenshot it prints "SCREENSHOT progress" / "SCREENSHOT done" on stdout
 once the window has painted that state, and waits for a line on stdin (the test has taken it) before
@@ -35,7 +36,10 @@ class AutoTest:
             return
         self.row = next((r for r in window.rows if r.target["class"] == "host"), window.rows[0])
         self.row.listeners.append(self.event)
-        self.row.check()
+        if self.row.running:  # ListJobs found an update already running: follow it instead
+            self.log(f"picked up job {self.row.job_id}")
+        else:
+            self.row.check()
 
     def event(self, row, name, value):
         if name == "error":
