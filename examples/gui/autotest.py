@@ -51,7 +51,7 @@ class AutoTest:
                 self.log(f"check: update to {value} available")
                 row.update()
         elif name == "progress" and not self.progress_shot and value.get("phase") == "acquiring" \
-                and (value.get("percent", 0) >= 40 or (value.get("percent", 0) >= 15 and value.get("bytesPerSecond"))):
+                and (value.get("percent", 0) >= 40 or (value.get("percent", 0) >= 25 and value.get("bytesPerSecond"))):
             self.progress_shot = True
             self.write("progress.json", {"percent": value.get("percent"), "status": row.status.get_text(),
                                          "speed": row.speed.get_text(), "fraction": row.progress.get_fraction()})

@@ -84,6 +84,7 @@ class TargetRow(Gtk.Box):
         self.connection = None        # the socket of the running Update/WatchJob call
         self.cancelling = False
         self.running = False
+        self.followed = ""            # says so when the job was started elsewhere
         self.updated_version = None   # installed by this window (for services without GetTargetState)
         self.listeners = []           # autotest hooks: listener(event, value)
 
@@ -153,10 +154,12 @@ class TargetRow(Gtk.Box):
 
     # Update, or follow a job someone else started
     def update(self):
+        self.followed = ""
         self.follow(lambda: self.api.update(self.target, self.remember_connection), "Starting the update\u2026")
 
     def watch(self, job_id):
         self.job_id = job_id
+        self.followed = f"Job {job_id}, started elsewhere: "
         self.follow(lambda: self.api.watch_job(job_id, self.remember_connection),
                     f"An update is already running (job {job_id}); following it\u2026")
 
@@ -201,7 +204,7 @@ class TargetRow(Gtk.Box):
         self.progress.set_fraction(progress.get("percent", 0) / 100)
         self.progress.set_text(f"{progress.get('percent', 0)} %")
         words, speed = progress_text(progress)
-        self.status.set_text(f"Updating to {progress.get('version')}: {words}")
+        self.status.set_text(f"{self.followed}Updating to {progress.get('version')}: {words}")
         self.speed.set_text(speed)
         self.emit("progress", progress)
 
