@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SysUpdate.Integration.Tests.Http;
 using SysUpdate.Integration.Tests.Support;
+using SysUpdate.Varlink.Client;
 using Xunit.Abstractions;
 
 namespace SysUpdate.Integration.Tests.Gui;
@@ -30,6 +31,44 @@ public sealed class ReferenceGuiTests(ITestOutputHelper output)
         Assert.Contains("AUTOTEST check: update to 2 available", guiOutput);
         await AssertUpdatedAsync(bench);
         await AssertScreenshotsAsync(bench, "gui-");
+    }
+
+    [GuiFact]
+    public async Task Autotest_UpdateRunningFromCommandLine_PicksItUpFromListJobsAndFollowsItToRestart()
+    {
+        await using var bench = await GuiUpdateBench.StartAsync();
+        using var cli = bench.Files.Start("update");
+        long jobId = await WaitForRunningJobAsync(bench.Socket);
+
+        var (exitCode, guiOutput) = await bench.RunGuiAsync();
+        output.WriteLine(guiOutput);
+        output.WriteLine("service stderr:\n" + bench.ServiceLog);
+        (await cli.WaitForExitAsync()).ShouldExit(0);
+
+        Assert.True(exitCode == 0, $"the GUI's autotest failed (exit {exitCode}):\n{guiOutput}");
+        Assert.Contains($"AUTOTEST picked up job {jobId}", guiOutput);
+        Assert.DoesNotContain("AUTOTEST check:", guiOutput);
+        await AssertUpdatedAsync(bench);
+        await AssertScreenshotsAsync(bench, "gui-pickup-");
+    }
+
+    /// <summary>The id of the job ListJobs reports running (the command line's update), once it does.</summary>
+    private static async Task<long> WaitForRunningJobAsync(string socket)
+    {
+        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            await using (var client = await VarlinkClient.ConnectAsync(socket, hang.Token))
+            {
+                JsonElement reply = await client.CallAsync("io.systemd.SysUpdate.ListJobs", cancellationToken: hang.Token);
+                foreach (JsonElement job in reply.GetProperty("jobs").EnumerateArray())
+                {
+                    if (!job.TryGetProperty("result", out var result) || result.ValueKind == JsonValueKind.Null)
+                        return job.GetProperty("id").GetInt64();
+                }
+            }
+            await Task.Delay(100, hang.Token);
+        }
     }
 
     private static async Task AssertUpdatedAsync(GuiUpdateBench bench)
