@@ -5,7 +5,11 @@ At the two moments worth a screenshot it prints "SCREENSHOT progress" / "SCREENS
 once the window has painted that state, and waits for a line on stdin (the test has taken it) before
 going on. DIR gets progress.json and done.json: what the window showed then. Exit code 0 when an
 update was installed and the window says "Restart to finish"; 1 with "AUTOTEST FAILED: why" on stderr
-otherwise, or after --autotest-timeout seconds.
+otherwise, or after 300 seconds.
+
+With --autotest-cancel it presses Cancel once the progress screenshot is taken instead, and succeeds
+when the update ends cancelled and the window shows the old version installed with no restart pending
+(screenshot "cancelled", DIR/cancelled.json).
 """
 import json
 import os
@@ -18,8 +22,9 @@ TIMEOUT_SECONDS = 300
 
 
 class AutoTest:
-    def __init__(self, window, directory, exit_code):
-        self.window, self.directory, self.exit_code = window, directory, exit_code
+    def __init__(self, window, directory, exit_code, cancel=False):
+        self.window, self.directory, self.exit_code, self.cancel = window, directory, exit_code, cancel
+        self.cancelled = False
         self.row = None
         self.progress_shot = False
         self.updated = False
@@ -55,7 +60,21 @@ class AutoTest:
             self.progress_shot = True
             self.write("progress.json", {"percent": value.get("percent"), "status": row.status.get_text(),
                                          "speed": row.speed.get_text(), "fraction": row.progress.get_fraction()})
-            self.screenshot("progress", lambda: None)
+            self.screenshot("progress", row.cancel if self.cancel else lambda: None)
+        elif name == "finished" and self.cancel:
+            if value != "cancelled":
+                self.fail(f"Cancel was pressed but the update ended {value}")
+                return
+            self.cancelled = True
+        elif name == "state" and self.cancelled and not self.done_shot:
+            self.done_shot = True
+            self.log(f"state from {value.get('source')}: {value}")
+            if value.get("restartPending") or row.restart_button.get_visible():
+                self.fail("the update was cancelled but the window says 'Restart to finish'")
+                return
+            self.write("cancelled.json", {"state": value, "status": row.status.get_text(),
+                                          "versions": row.versions.get_text()})
+            self.screenshot("cancelled", self.succeed)
         elif name == "finished":
             if value != "succeeded":
                 self.fail(f"the update ended {value}: {row.status.get_text()} {row.error.get_text()}")

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A reference GTK 4 front end for io.systemd.SysUpdate (sysupdate varlink).
 
-usage: sysupdate-gui.py [--socket PATH] [--no-reboot] [--autotest DIR]
+usage: sysupdate-gui.py [--socket PATH] [--no-reboot] [--autotest DIR [--autotest-cancel]]
 """
 import argparse
 import subprocess
@@ -220,12 +220,13 @@ class TargetRow(Gtk.Box):
         elif result == "no_update_needed":
             self.status.set_text("Up to date")
         elif result == "cancelled" or self.cancelling:
+            result = "cancelled"
             self.status.set_text("Update cancelled; nothing was installed")
         else:
             self.status.set_text("")
             self.error.set_text(job.get("message") or f"The update ended: {result}")
             self.error.set_visible(True)
-        self.emit("finished", result if not self.cancelling else "cancelled")
+        self.emit("finished", result)
         self.refresh()
 
     def update_failed(self, error):
@@ -234,6 +235,7 @@ class TargetRow(Gtk.Box):
         if self.cancelling:
             self.status.set_text("Update cancelled; nothing was installed")
             self.emit("finished", "cancelled")
+            self.refresh()
             return
         if isinstance(error, ServiceError) and error.name.endswith(".NoUpdateNeeded"):
             self.status.set_text("Up to date")
@@ -350,6 +352,7 @@ def main():
     parser.add_argument("--no-reboot", action="store_true", help="never run systemctl reboot")
     parser.add_argument("--autotest", metavar="DIR",
                         help="check, update and report to the caller; write state files into DIR")
+    parser.add_argument("--autotest-cancel", action="store_true", help="in --autotest: cancel the update part-way")
     args = parser.parse_args()
 
     app = Gtk.Application(application_id=None)
@@ -359,7 +362,7 @@ def main():
         window = Window(application, SysUpdateApi(args.socket), args.no_reboot or bool(args.autotest))
         if args.autotest:
             from autotest import AutoTest
-            AutoTest(window, args.autotest, exit_code).start()
+            AutoTest(window, args.autotest, exit_code, args.autotest_cancel).start()
         window.present()
 
     app.connect("activate", activate)

@@ -82,9 +82,10 @@ internal sealed class GuiUpdateBench : IAsyncDisposable
     }
 
     /// <summary>Runs the GUI in autotest mode; each SCREENSHOT it asks for is saved as Screenshots/NAME.png.</summary>
-    public Task<(int ExitCode, string Output)> RunGuiAsync() =>
+    public Task<(int ExitCode, string Output)> RunGuiAsync(params string[] extraArguments) =>
         ReferenceGuiRun.RunAsync(Socket, Autotest, Display.Name, name =>
-            ExternalTool.RunAsync(GuiFactAttribute.Import, ["-display", Display.Name, "-window", "root", Path.Combine(Screenshots, name + ".png")]));
+            ExternalTool.RunAsync(GuiFactAttribute.Import, ["-display", Display.Name, "-window", "root", Path.Combine(Screenshots, name + ".png")]),
+            extraArguments);
 
     public string ServiceLog => string.Join('\n', Service.ErrorLines);
 

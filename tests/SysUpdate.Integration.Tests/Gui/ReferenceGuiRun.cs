@@ -15,7 +15,7 @@ internal static class ReferenceGuiRun
 
     public static string Script => RepoLayout.Path("examples/gui/sysupdate-gui.py");
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string socket, string autotestDirectory, string display, Func<string, Task> takeScreenshot)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string socket, string autotestDirectory, string display, Func<string, Task> takeScreenshot, params string[] extraArguments)
     {
         var start = new ProcessStartInfo(GuiFactAttribute.Python)
         {
@@ -24,7 +24,7 @@ internal static class ReferenceGuiRun
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])["-u", Script, "--socket", socket, "--autotest", autotestDirectory, "--no-reboot"])
+        foreach (string arg in (string[])["-u", Script, "--socket", socket, "--autotest", autotestDirectory, "--no-reboot", .. extraArguments])
             start.ArgumentList.Add(arg);
         start.Environment["DISPLAY"] = display;
         start.Environment["GDK_BACKEND"] = "x11";

@@ -52,6 +52,25 @@ public sealed class ReferenceGuiTests(ITestOutputHelper output)
         await AssertScreenshotsAsync(bench, "gui-pickup-");
     }
 
+    [GuiFact]
+    public async Task AutotestCancel_CancelPressedMidDownload_NothingInstalledAndNoRestart()
+    {
+        await using var bench = await GuiUpdateBench.StartAsync();
+
+        var (exitCode, guiOutput) = await bench.RunGuiAsync("--autotest-cancel");
+        output.WriteLine(guiOutput);
+        output.WriteLine("service stderr:\n" + bench.ServiceLog);
+
+        Assert.True(exitCode == 0, $"the GUI's cancel autotest failed (exit {exitCode}):\n{guiOutput}");
+        Assert.False(File.Exists(bench.Files.InRoot("/srv/app/app_2.img")), "the cancelled version was installed");
+        Assert.Equal(bench.Installed, await File.ReadAllBytesAsync(bench.Files.InRoot("/srv/app/app_1.img")));
+        Assert.Equal("1", (await bench.Files.ListInstalledAsync()).Current);
+        using var cancelled = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bench.Autotest, "cancelled.json")));
+        Assert.False(cancelled.RootElement.GetProperty("state").GetProperty("restartPending").GetBoolean());
+        Assert.Contains("Installed: 1", cancelled.RootElement.GetProperty("versions").GetString());
+        await AssertScreenshotsAsync(bench, "gui-cancel-", "progress", "cancelled");
+    }
+
     /// <summary>The id of the job ListJobs reports running (the command line's update), once it does.</summary>
     private static async Task<long> WaitForRunningJobAsync(string socket)
     {
@@ -89,10 +108,10 @@ public sealed class ReferenceGuiTests(ITestOutputHelper output)
         Assert.Contains("Installed: 2", done.RootElement.GetProperty("versions").GetString());
     }
 
-    private static async Task AssertScreenshotsAsync(GuiUpdateBench bench, string keptPrefix)
+    private static async Task AssertScreenshotsAsync(GuiUpdateBench bench, string keptPrefix, params string[] names)
     {
         string kept = Directory.CreateDirectory(RepoLayout.Path("artifacts/gui-screenshots")).FullName;
-        foreach (string name in (string[])["progress", "done"])
+        foreach (string name in names.Length > 0 ? names : ["progress", "done"])
         {
             string png = Path.Combine(bench.Screenshots, name + ".png");
             Assert.True(File.Exists(png), $"no {name} screenshot");
