@@ -49,6 +49,14 @@ public sealed class ReferenceGuiTests(ITestOutputHelper output)
         Assert.Contains($"AUTOTEST picked up job {jobId}", guiOutput);
         Assert.DoesNotContain("AUTOTEST check:", guiOutput);
         await AssertUpdatedAsync(bench);
+        // With the jobs the service has GetTargetState too: "Restart to finish" is its decision, not the GUI's fallback.
+        using (var done = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bench.Autotest, "done.json"))))
+        {
+            JsonElement state = done.RootElement.GetProperty("state");
+            Assert.Equal("GetTargetState", state.GetProperty("source").GetString());
+            Assert.Equal("1", state.GetProperty("bootedVersion").GetString());
+            Assert.Equal("2", state.GetProperty("newestInstalled").GetString());
+        }
         await AssertScreenshotsAsync(bench, "gui-pickup-");
     }
 
