@@ -110,14 +110,14 @@ class TargetRow(Gtk.Box):
         for child in (title, self.versions, self.status, self.progress, self.speed, self.error, buttons):
             self.append(child)
 
-    def emit(self, event, value=None):
+    def tell(self, event, value=None):
         for listener in self.listeners:
             listener(self, event, value)
 
     def show_error(self, error):
         self.error.set_text(explain(error))
         self.error.set_visible(True)
-        self.emit("error", error)
+        self.tell("error", error)
 
     # State
     def refresh(self):
@@ -133,7 +133,7 @@ class TargetRow(Gtk.Box):
         self.restart_button.set_visible(pending)
         if pending:
             self.status.set_text(f"Version {installed} is installed. Restart to finish the update.")
-        self.emit("state", state | {"restartPending": pending})
+        self.tell("state", state | {"restartPending": pending})
 
     # Check
     def check(self):
@@ -145,7 +145,7 @@ class TargetRow(Gtk.Box):
     def checked(self, available):
         self.check_button.set_sensitive(True)
         self.status.set_text(f"Update to {available} available" if available else "Up to date")
-        self.emit("checked", available)
+        self.tell("checked", available)
 
     def check_failed(self, error):
         self.check_button.set_sensitive(True)
@@ -206,7 +206,7 @@ class TargetRow(Gtk.Box):
         words, speed = progress_text(progress)
         self.status.set_text(f"{self.followed}Updating to {progress.get('version')}: {words}")
         self.speed.set_text(speed)
-        self.emit("progress", progress)
+        self.tell("progress", progress)
 
     def finished(self, reply):
         self.set_running(False)
@@ -226,7 +226,7 @@ class TargetRow(Gtk.Box):
             self.status.set_text("")
             self.error.set_text(job.get("message") or f"The update ended: {result}")
             self.error.set_visible(True)
-        self.emit("finished", result)
+        self.tell("finished", result)
         self.refresh()
 
     def update_failed(self, error):
@@ -234,12 +234,12 @@ class TargetRow(Gtk.Box):
         self.connection = None
         if self.cancelling:
             self.status.set_text("Update cancelled; nothing was installed")
-            self.emit("finished", "cancelled")
+            self.tell("finished", "cancelled")
             self.refresh()
             return
         if isinstance(error, ServiceError) and error.name.endswith(".NoUpdateNeeded"):
             self.status.set_text("Up to date")
-            self.emit("finished", "no_update_needed")
+            self.tell("finished", "no_update_needed")
             return
         if isinstance(error, ServiceError) and error.name.endswith(".Busy") \
                 and error.parameters.get("jobId") is not None:
