@@ -10,6 +10,9 @@ otherwise, or after 300 seconds.
 With --autotest-cancel it presses Cancel once the progress screenshot is taken instead, and succeeds
 when the update ends cancelled and the window shows the old version installed with no restart pending
 (screenshot "cancelled", DIR/cancelled.json).
+
+An error the window shows ends the autotest with exit 1, after DIR/error.json (the Varlink error's
+name and the sentence shown) and a screenshot "error".
 """
 import json
 import os
@@ -48,7 +51,9 @@ class AutoTest:
 
     def event(self, row, name, value):
         if name == "error":
-            self.fail(f"{row.error.get_text()}")
+            self.write("error.json", {"name": getattr(value, "name", type(value).__name__),
+                                      "text": row.error.get_text()})
+            self.screenshot("error", lambda: self.fail(row.error.get_text()))
         elif name == "checked":
             if value is None:
                 self.fail("Check said up to date; the test serves a newer version")

@@ -16,9 +16,14 @@ internal sealed class GuiFactAttribute : FactAttribute
 
     private static readonly Lazy<string?> Missing = new(Probe);
 
-    public GuiFactAttribute()
+    public const string SetPriv = "/usr/bin/setpriv";
+
+    /// <param name="asOtherUid">The GUI runs as uid 65534 (nobody): needs root and setpriv too.</param>
+    public GuiFactAttribute(bool asOtherUid = false)
     {
-        Skip = Missing.Value;
+        Skip = Missing.Value
+            ?? (asOtherUid && !Environment.IsPrivilegedProcess ? "needs root to run the GUI as uid 65534 (setpriv)" : null)
+            ?? (asOtherUid && !File.Exists(SetPriv) ? "needs setpriv (apt-get install util-linux)" : null);
     }
 
     private static string? Probe()

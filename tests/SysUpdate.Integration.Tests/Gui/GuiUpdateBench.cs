@@ -82,10 +82,20 @@ internal sealed class GuiUpdateBench : IAsyncDisposable
     }
 
     /// <summary>Runs the GUI in autotest mode; each SCREENSHOT it asks for is saved as Screenshots/NAME.png.</summary>
-    public Task<(int ExitCode, string Output)> RunGuiAsync(params string[] extraArguments) =>
+    public Task<(int ExitCode, string Output)> RunGuiAsync(params string[] extraArguments) => RunGuiAsync(asNobody: false, extraArguments);
+
+    /// <summary>Runs the GUI as uid 65534: the socket's directory is opened for it and DIR made writable.</summary>
+    public Task<(int ExitCode, string Output)> RunGuiAsNobodyAsync()
+    {
+        File.SetUnixFileMode(Files.Combine(), (UnixFileMode)0x1ED);   // 0755: nobody reaches the socket
+        File.SetUnixFileMode(Autotest, (UnixFileMode)0x1FF);          // 0777: and writes its state files
+        return RunGuiAsync(asNobody: true, []);
+    }
+
+    private Task<(int ExitCode, string Output)> RunGuiAsync(bool asNobody, string[] extraArguments) =>
         ReferenceGuiRun.RunAsync(Socket, Autotest, Display.Name, name =>
             ExternalTool.RunAsync(GuiFactAttribute.Import, ["-display", Display.Name, "-window", "root", Path.Combine(Screenshots, name + ".png")]),
-            extraArguments);
+            asNobody, extraArguments);
 
     public string ServiceLog => string.Join('\n', Service.ErrorLines);
 

@@ -15,15 +15,22 @@ internal static class ReferenceGuiRun
 
     public static string Script => RepoLayout.Path("examples/gui/sysupdate-gui.py");
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string socket, string autotestDirectory, string display, Func<string, Task> takeScreenshot, params string[] extraArguments)
+    /// <param name="asNobody">Run the GUI as uid/gid 65534 through setpriv (the caller is root).</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string socket, string autotestDirectory, string display, Func<string, Task> takeScreenshot, bool asNobody, params string[] extraArguments)
     {
-        var start = new ProcessStartInfo(GuiFactAttribute.Python)
+        var start = new ProcessStartInfo(asNobody ? GuiFactAttribute.SetPriv : GuiFactAttribute.Python)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (asNobody)
+        {
+            foreach (string arg in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", GuiFactAttribute.Python])
+                start.ArgumentList.Add(arg);
+            start.Environment["HOME"] = autotestDirectory;
+        }
         foreach (string arg in (string[])["-u", Script, "--socket", socket, "--autotest", autotestDirectory, "--no-reboot", .. extraArguments])
             start.ArgumentList.Add(arg);
         start.Environment["DISPLAY"] = display;

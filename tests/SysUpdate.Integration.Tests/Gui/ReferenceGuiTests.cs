@@ -79,6 +79,25 @@ public sealed class ReferenceGuiTests(ITestOutputHelper output)
         await AssertScreenshotsAsync(bench, "gui-cancel-", "progress", "cancelled");
     }
 
+    [GuiFact(asOtherUid: true)]
+    public async Task Autotest_AsUnprivilegedUserWithoutPolkit_ShowsTheRefusalAsASentenceAndChangesNothing()
+    {
+        await using var bench = await GuiUpdateBench.StartAsync();
+
+        var (exitCode, guiOutput) = await bench.RunGuiAsNobodyAsync();
+        output.WriteLine(guiOutput);
+
+        Assert.True(exitCode == 1, $"the autotest should stop at the refusal (exit 1), got {exitCode}:\n{guiOutput}");
+        using var error = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bench.Autotest, "error.json")));
+        string? name = error.RootElement.GetProperty("name").GetString();
+        Assert.True(name is "org.varlink.service.PermissionDenied" or "io.systemd.InteractiveAuthenticationRequired", $"refused with {name}");
+        string text = error.RootElement.GetProperty("text").GetString()!;
+        Assert.True(text.Length > 0 && !text.Contains(name!, StringComparison.Ordinal), $"the window should explain {name} in words, it showed: {text}");
+        Assert.False(File.Exists(bench.Files.InRoot("/srv/app/app_2.img")), "an unprivileged caller installed an update");
+        Assert.Equal("1", (await bench.Files.ListInstalledAsync()).Current);
+        await AssertScreenshotsAsync(bench, "gui-refused-", "error");
+    }
+
     /// <summary>The id of the job ListJobs reports running (the command line's update), once it does.</summary>
     private static async Task<long> WaitForRunningJobAsync(string socket)
     {
