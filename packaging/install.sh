@@ -19,9 +19,9 @@
 #   --uninstall         remove exactly what the install recorded in PREFIX/lib/sysupdate/installed-files
 #                       and undo the diversion, putting systemd's binary back
 #
-# Nothing outside DESTDIR is touched when --destdir is given. No polkit policy is installed: the
-# io.systemd.SysUpdate service decides by the caller's credentials (root may change the system),
-# there is no polkit action to declare.
+# Nothing outside DESTDIR is touched when --destdir is given. The polkit policy (the actions the
+# io.systemd.SysUpdate service asks about for callers other than root, sysupdated's ids) goes to
+# /usr/share/polkit-1/actions whatever the prefix: polkitd reads no other directory.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +56,7 @@ upstream_unit_dir=/usr/lib/systemd/system
 # -update.service on 262; its own drop-in directory covers distributions where it is a copy).
 sandboxed_upstream_units="systemd-sysupdate@.service systemd-sysupdate-update.service systemd-sysupdate.service"
 dropin_name=50-sysupdate-dotnet.conf
+polkit_actions_dir=/usr/share/polkit-1/actions
 manifest="$prefix/lib/sysupdate/installed-files"
 
 divert() {
@@ -94,7 +95,11 @@ do_install() {
   put 0755 "$from/updatectl" "$prefix/bin/updatectl"
   local unit
   for unit in "$repo"/src/units/*; do
-    put_unit "$unit" "$prefix/lib/systemd/system/$(basename "$unit")"
+    case $unit in
+      # polkit reads actions only from its own compiled-in directory, whatever the prefix.
+      *.policy) put 0644 "$unit" "$polkit_actions_dir/$(basename "$unit")" ;;
+      *) put_unit "$unit" "$prefix/lib/systemd/system/$(basename "$unit")" ;;
+    esac
   done
   put 0644 "$repo/packaging/completions/sysupdate.bash" "$prefix/share/bash-completion/completions/sysupdate"
   put 0644 "$repo/packaging/completions/updatectl.bash" "$prefix/share/bash-completion/completions/updatectl"

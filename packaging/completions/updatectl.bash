@@ -6,7 +6,7 @@ _updatectl() {
 
     local flags='-h --help --version --offline --no-legend --no-pager --now'
     local valued='--socket --timeout'
-    local verbs='list check update vacuum features enable disable'
+    local verbs='list check update vacuum features enable disable jobs watch'
 
     case $prev in
         --socket) _filedir; return ;;

@@ -12,4 +12,8 @@ internal static class VarlinkErrors
 
     /// <summary>systemd's generic failure: parameters <c>errno</c> (int) and <c>errnoName</c> (string).</summary>
     public const string SystemError = "io.systemd.System";
+
+    /// <summary>systemd's answer when authorization would need the user to authenticate but the call did
+    /// not set <c>allowInteractiveAuthentication</c>.</summary>
+    public const string InteractiveAuthenticationRequired = "io.systemd.InteractiveAuthenticationRequired";
 }

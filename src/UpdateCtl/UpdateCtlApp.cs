@@ -48,6 +48,8 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
         root.Add(FeaturesCommand.Create(this));
         root.Add(EnableCommand.Create(this, enable: true));
         root.Add(EnableCommand.Create(this, enable: false));
+        root.Add(JobsCommand.Create(this));
+        root.Add(WatchCommand.Create(this));
         root.SetAction((parse, ct) => RunAsync(parse, ct, (session, token) => ListCommand.ExecuteAsync(session, null, token)));
         GroupedHelp.Install(root, "updatectl(1)", output);
         return root;
@@ -110,7 +112,11 @@ internal sealed class UpdateCtlApp(TextWriter output, TextWriter error)
         Interface + ".NoSuchTarget" => "No such target.",
         Interface + ".NoSuchVersion" => $"Version '{Parameter(ex, "version")}' not found.",
         Interface + ".NoSuchFeature" => $"Optional feature '{Parameter(ex, "feature")}' not found.",
+        Interface + ".Busy" when ex.Parameters.ValueKind == JsonValueKind.Object && ex.Parameters.TryGetProperty("jobId", out JsonElement job)
+            && job.ValueKind == JsonValueKind.Number =>
+            $"Another operation is running on this target (job {job.GetInt64()}; follow it with 'updatectl watch {job.GetInt64()}'), try again later.",
         Interface + ".Busy" => "Another operation is running on this target, try again later.",
+        Interface + ".NoSuchJob" => $"No job {Parameter(ex, "id")} is running or finished recently.",
         Interface + ".NoUpdateNeeded" => "No update needed.",
         VarlinkErrors.SystemError => $"Operation failed: {Parameter(ex, "errnoName") ?? "error " + Parameter(ex, "errno")}.",
         VarlinkErrors.InvalidParameter => $"Invalid parameter '{Parameter(ex, "parameter")}'.",

@@ -14,6 +14,7 @@ internal static class SysUpdateInterface
     public const string NoSuchVersion = Name + ".NoSuchVersion";
     public const string NoSuchFeature = Name + ".NoSuchFeature";
     public const string Busy = Name + ".Busy";
+    public const string NoSuchJob = Name + ".NoSuchJob";
 
     /// <summary>The IDL, from the embedded <c>io.systemd.SysUpdate.varlink</c> (the one copy of it).</summary>
     public static string Description { get; } = LoadDescription();

@@ -46,6 +46,8 @@ internal static class SysUpdateJson
         if (p.BytesFetched is { } fetched) w.WriteNumber("bytesFetched", fetched);
         if (p.BytesReused is { } reused) w.WriteNumber("bytesReused", reused);
         w.WriteNumber("percent", Percent(p));
+        if (p.BytesPerSecond is { } rate) w.WriteNumber("bytesPerSecond", (long)Math.Round(rate));
+        if (p.Remaining is { } left) w.WriteNumber("etaSeconds", (long)Math.Ceiling(left.TotalSeconds));
         w.WriteEndObject();
     }
 

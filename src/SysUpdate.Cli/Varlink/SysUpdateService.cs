@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SysUpdate.Cli.Commands.Features;
+using SysUpdate.Cli.Jobs;
 using SysUpdate.Cli.Notify;
 using SysUpdate.Cli.Varlink.Authorization;
 using SysUpdate.Core;
@@ -17,19 +18,22 @@ namespace SysUpdate.Cli.Varlink;
 
 /// <summary>
 /// The handlers of <c>io.systemd.SysUpdate</c>, running the engine in-process. Who may do what comes
-/// from the caller's SO_PEERCRED uid: anyone may list, check and describe; only root may acquire,
-/// install, update, vacuum or change features. The engine's operations core does the work
+/// from the caller's SO_PEERCRED: root may do everything, anyone else what polkit grants them
+/// (<see cref="CallerAuthorizer"/>; the rule per method ends io.systemd.SysUpdate.varlink). The engine's operations core does the work
 /// (<see cref="ChangeRunner"/>, <see cref="Core.Planning.Vacuum"/>, <see cref="FeatureDropIn"/>); a change
 /// takes the run lock of its targets, shared with every other process (the socket unit is
-/// <c>Accept=yes</c>), without waiting: a target another run holds gets <c>Busy</c> at once. A closed
-/// connection cancels the running operation through the call's token, up to the install step. Every
-/// loaded context is disposed when its call ends.
+/// <c>Accept=yes</c>), without waiting: a target another run holds gets <c>Busy</c> at once (with the id of the job holding it). Every change is a job
+/// of the root's job store (see SysUpdateService.Jobs.cs); a closed connection cancels an attached job
+/// through the call's token, up to the install step, while a detached one runs on. Every loaded
+/// context is disposed when its call ends.
 /// </summary>
 internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILogger logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
-    public VarlinkInterfaceRegistration CreateRegistration() =>
+    private readonly CallerAuthorizer _authorizer = new(new PolkitAuthority(SystemBusAddress.FromEnvironment()), logger);
+
+    public VarlinkInterfaceRegistration CreateRegistration() => MapJobMethods(
         new VarlinkInterfaceRegistration(SysUpdateInterface.Description)
             .Map("ListTargets", (call, ct) => Guard(call, () => ListTargetsAsync(call, ct)))
             .Map("ListFeatures", (call, ct) => Guard(call, () => ListFeaturesAsync(call, ct)))
@@ -37,11 +41,12 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
             .Map("ListVersions", (call, ct) => Guard(call, () => ListVersionsAsync(call, ct)))
             .Map("Describe", (call, ct) => Guard(call, () => DescribeAsync(call, ct)))
             .Map("GetVersion", (call, ct) => Guard(call, () => GetVersionAsync(call, ct)))
+            .Map("GetTargetState", (call, ct) => Guard(call, () => GetTargetStateAsync(call, ct)))
             .Map("Acquire", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Acquire, ct)))
             .Map("Install", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Install, ct)))
             .Map("Update", (call, ct) => Guard(call, () => ChangeAsync(call, ChangeOperation.Update, ct)))
             .Map("Vacuum", (call, ct) => Guard(call, () => VacuumAsync(call, ct)))
-            .Map("SetFeatureEnabled", (call, ct) => Guard(call, () => SetFeatureEnabledAsync(call, ct)));
+            .Map("SetFeatureEnabled", (call, ct) => Guard(call, () => SetFeatureEnabledAsync(call, ct))));
 
     /// <summary>The targets: host when it has transfer definitions, then every component (none with --definitions).</summary>
     public IReadOnlyList<TargetId> EnumerateTargets()
@@ -100,7 +105,9 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task CheckNewAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), offline: false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, offline: false);
+        await AuthorizeAsync(call, PolkitAction.Check, PolkitDetails(target, ("offline", "0")), ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var candidate = context.Plan.Candidate ?? throw new VarlinkErrorException(SysUpdateInterface.NoUpdateNeeded);
         await call.ReplyAsync(w =>
@@ -113,11 +120,13 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task ListVersionsAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, OptionalBool(call.Parameters, "offline") ?? false);
+        await AuthorizeOnlineReadAsync(call, target, options.Offline, ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var sets = context.Plan.UpdateSets;
         var current = sets.LastOrDefault(s => s.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest));
-        var appstream = context.Transfers.SelectMany(t => t.Definition.AppStream).Distinct().ToList();
+        var appstream = AppStreamUrls(context);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();
@@ -135,12 +144,13 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
 
     private async Task DescribeAsync(VarlinkCall call, CancellationToken ct)
     {
-        var options = OptionsFor(TargetId.FromParameters(call.Parameters), OptionalBool(call.Parameters, "offline") ?? false);
+        var target = TargetId.FromParameters(call.Parameters);
+        var options = OptionsFor(target, OptionalBool(call.Parameters, "offline") ?? false);
         string version = call.Parameters.GetProperty("version").GetString()!;
+        await AuthorizeOnlineReadAsync(call, target, options.Offline, ct).ConfigureAwait(false);
         using var context = await LoadAsync(options, LoadRequirements.EnabledTransfers | LoadRequirements.AnyTransfers, online: true, ct).ConfigureAwait(false);
         var set = context.Plan.Find(version) ?? throw NoSuchVersion(version);
-        var changelogs = context.Transfers.SelectMany(t => t.Definition.ChangeLog)
-            .Select(u => u.Replace("@v", version, StringComparison.Ordinal)).Distinct().ToList();
+        var changelogs = ChangelogUrls(context, version);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();
@@ -180,17 +190,35 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         await AuthorizeAsync(call, version is null ? PolkitAction.Update : PolkitAction.UpdateToVersion,
             PolkitDetails(target, ("version", version ?? ""), ("offline", change == ChangeOperation.Install ? "1" : "0")), ct).ConfigureAwait(false);
 
-        var queue = new VarlinkProgressQueue();
-        using var operation = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task pump = call.More ? PumpProgressAsync(call, queue.Reader, operation, ct) : DrainAsync(queue.Reader);
+        bool detached = OptionalBool(call.Parameters, "detached") ?? false;
+        var queue = call.More ? new VarlinkProgressQueue() : null;
+        var job = await StartJobAsync(call, JobTypeOf(change), target, version, detached, ct).ConfigureAwait(false);
+        long jobId = job.Id;
+        var progress = new ProgressTee(job, queue);
+        Task<string?> run = RunJobAsync(job, token => RunChangeAsync(options, change, version, progress, token), JobEnd.ForVersion);
+        if (detached)
+            RunDetached(jobId, run);
+        if (queue is null && detached)
+        {
+            await call.ReplyAsync(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("jobId", jobId);
+                w.WriteEndObject();
+            }, cancellationToken: ct).ConfigureAwait(false);
+            return;
+        }
+
+        // An attached job ends with its client; a detached one only stops sending it progress.
+        Task pump = queue is null ? Task.CompletedTask : PumpProgressAsync(call, queue.Reader, detached ? null : job, jobId, ct);
         string? result;
         try
         {
-            result = await Task.Run(() => RunChangeAsync(options, change, version, queue, operation.Token), operation.Token).ConfigureAwait(false);
+            result = await run.ConfigureAwait(false);
         }
         finally
         {
-            queue.Complete();
+            queue?.Complete();
             await pump.ConfigureAwait(false);
         }
 
@@ -205,7 +233,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
     }
 
     /// <summary>Runs the engine; returns the acquired or installed version, null when there was nothing to do.</summary>
-    private async Task<string?> RunChangeAsync(SysUpdateOptions options, ChangeOperation change, string? version, VarlinkProgressQueue progress, CancellationToken ct)
+    private async Task<string?> RunChangeAsync(SysUpdateOptions options, ChangeOperation change, string? version, IProgress<TransferProgress> progress, CancellationToken ct)
     {
         using var context = await LoadAsync(options, ChangeRunner.Requirements, online: true, ct).ConfigureAwait(false);
         var outcome = await ChangeRunner.RunAsync(context, change, version, progress, ct).ConfigureAwait(false);
@@ -219,9 +247,12 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         var target = TargetId.FromParameters(call.Parameters);
         await AuthorizeAsync(call, PolkitAction.Vacuum, PolkitDetails(target), ct).ConfigureAwait(false);
         var options = OptionsFor(target, offline: true);
-        Core.Planning.Vacuum.Result result;
-        using (var context = await LoadAsync(options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false))
-            result = await Core.Planning.Vacuum.RunAsync(context, 0, null, ct).ConfigureAwait(false);
+        var job = await StartJobAsync(call, JobType.Vacuum, target, null, detached: false, ct).ConfigureAwait(false);
+        var result = await RunJobAsync(job, async token =>
+        {
+            using var context = await LoadAsync(options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, online: false, token).ConfigureAwait(false);
+            return await Core.Planning.Vacuum.RunAsync(context, 0, null, token).ConfigureAwait(false);
+        }, _ => JobEnd.Succeeded).ConfigureAwait(false);
         await call.ReplyAsync(w =>
         {
             w.WriteStartObject();
@@ -241,11 +272,15 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         await AuthorizeAsync(call, PolkitAction.ManageFeatures,
             PolkitDetails(target, ("feature", feature), ("enabled", enabled switch { null => "", true => "1", false => "0" })), ct).ConfigureAwait(false);
         var options = OptionsFor(target, offline: true);
-        using var context = await LoadAsync(options, LoadRequirements.LockTargets, online: false, ct).ConfigureAwait(false);
-        if (context.Definitions.FindFeature(feature) is null)
-            throw new VarlinkErrorException(SysUpdateInterface.NoSuchFeature, new System.Text.Json.Nodes.JsonObject { ["feature"] = feature });
-
-        await FeatureDropIn.SetAsync(context.Definitions, feature, enabled, "io.systemd.SysUpdate.SetFeatureEnabled", ct).ConfigureAwait(false);
+        var job = await StartJobAsync(call, JobType.SetFeature, target, null, detached: false, ct).ConfigureAwait(false);
+        await RunJobAsync(job, async token =>
+        {
+            using var context = await LoadAsync(options, LoadRequirements.LockTargets, online: false, token).ConfigureAwait(false);
+            if (context.Definitions.FindFeature(feature) is null)
+                throw new VarlinkErrorException(SysUpdateInterface.NoSuchFeature, new System.Text.Json.Nodes.JsonObject { ["feature"] = feature });
+            await FeatureDropIn.SetAsync(context.Definitions, feature, enabled, "io.systemd.SysUpdate.SetFeatureEnabled", token).ConfigureAwait(false);
+            return true;
+        }, _ => JobEnd.Succeeded).ConfigureAwait(false);
         SysUpdateLog.Info(logger, enabled switch
         {
             null => $"Feature '{feature}' reset.",
@@ -255,7 +290,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
     }
 
     /// <summary>Sends progress as <c>continues</c> replies: every phase, transfer or percent change, else at most every 200 ms.</summary>
-    private static async Task PumpProgressAsync(VarlinkCall call, ChannelReader<TransferProgress> reader, CancellationTokenSource operation, CancellationToken ct)
+    private static async Task PumpProgressAsync(VarlinkCall call, ChannelReader<TransferProgress> reader, RunningJob? attached, long jobId, CancellationToken ct)
     {
         TransferProgress? last = null;
         var sinceLast = Stopwatch.StartNew();
@@ -276,29 +311,31 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
                     held = null;
                     last = p;
                     sinceLast.Restart();
-                    await call.ReplyAsync(w => WriteProgressReply(w, p), continues: true, ct).ConfigureAwait(false);
+                    await call.ReplyAsync(w => WriteProgressReply(w, p, jobId), continues: true, ct).ConfigureAwait(false);
                 }
                 if (held is not null && sinceLast.Elapsed >= ProgressInterval)
                 {
                     last = held;
                     sinceLast.Restart();
-                    await call.ReplyAsync(w => WriteProgressReply(w, held), continues: true, ct).ConfigureAwait(false);
+                    await call.ReplyAsync(w => WriteProgressReply(w, held, jobId), continues: true, ct).ConfigureAwait(false);
                 }
             }
         }
         catch (Exception ex) when (ex is VarlinkException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            // The peer is gone: stop the operation and drop what is left.
-            await operation.CancelAsync().ConfigureAwait(false);
+            // The peer is gone: stop an attached job and drop what is left.
+            if (attached is not null)
+                await attached.CancelAsync().ConfigureAwait(false);
             await DrainAsync(reader).ConfigureAwait(false);
         }
     }
 
-    private static void WriteProgressReply(Utf8JsonWriter w, TransferProgress p)
+    private static void WriteProgressReply(Utf8JsonWriter w, TransferProgress p, long jobId)
     {
         w.WriteStartObject();
         w.WritePropertyName("progress");
         SysUpdateJson.WriteProgress(w, p);
+        w.WriteNumber("jobId", jobId);
         w.WriteEndObject();
     }
 
@@ -343,16 +380,14 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         }
     }
 
-    /// <summary>Lets root through; anyone else needs <paramref name="action"/> granted (polkit, to come).</summary>
-    private static Task AuthorizeAsync(VarlinkCall call, string action, IReadOnlyDictionary<string, string> details, CancellationToken ct)
-    {
-        _ = action;
-        _ = details;
-        _ = ct;
-        if (call.Peer is not { UserId: 0 })
-            throw VarlinkErrorException.PermissionDenied();
-        return Task.CompletedTask;
-    }
+    /// <summary>Lets root through; anyone else needs <paramref name="action"/> granted by polkit
+    /// (the rule per method is at the end of io.systemd.SysUpdate.varlink).</summary>
+    private Task AuthorizeAsync(VarlinkCall call, string action, IReadOnlyDictionary<string, string> details, CancellationToken ct) =>
+        _authorizer.AuthorizeAsync(call, action, details, ct);
+
+    /// <summary>A read that goes to the network (not offline) asks like CheckNew: <c>.check</c>.</summary>
+    private Task AuthorizeOnlineReadAsync(VarlinkCall call, TargetId target, bool offline, CancellationToken ct) =>
+        offline ? Task.CompletedTask : AuthorizeAsync(call, PolkitAction.Check, PolkitDetails(target, ("offline", "0")), ct);
 
     /// <summary>The details sysupdated passes to polkit: the target's class and name, then the call's own.</summary>
     private static Dictionary<string, string> PolkitDetails(TargetId target, params (string Key, string Value)[] extra)
@@ -383,7 +418,7 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         catch (TargetBusyException ex)
         {
             SysUpdateLog.Warning(logger, $"{call.Method}: {ex.Message}");
-            throw new VarlinkErrorException(SysUpdateInterface.Busy);
+            throw BusyError(call, ex);
         }
         catch (VersionNotFoundException ex)
         {

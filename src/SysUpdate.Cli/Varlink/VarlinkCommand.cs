@@ -12,7 +12,8 @@ namespace SysUpdate.Cli.Varlink;
 /// activation (LISTEN_FDS/LISTEN_PID; a listening socket from <c>Accept=no</c>, a connection from
 /// <c>Accept=yes</c>) or on a socket it binds at PATH. Honours <c>--root</c>, <c>--definitions</c>
 /// (for the host target) and the other global options; <c>SYSTEMD_SYSUPDATE_NO_VERIFY=1</c> turns
-/// signature verification off. Serves until SIGTERM/SIGINT, or until the activated connections end.
+/// signature verification off. Serves until SIGTERM/SIGINT, or until the activated connections end
+/// and the detached jobs started over them have ended.
 /// </summary>
 internal static class VarlinkCommand
 {
@@ -34,7 +35,7 @@ internal static class VarlinkCommand
             && ConfigValues.TryParseBoolean(noVerify, out bool off) && off)
             options = options with { Verify = false };
 
-        var service = new SysUpdateService(options, cli.Logger);
+        var service = new SysUpdateService(options, cli.Logger) { Stopping = cancellationToken };
         var logger = cli.Logger;
         var server = new VarlinkServer(new VarlinkServerOptions
         {
@@ -66,6 +67,7 @@ internal static class VarlinkCommand
         if (listen is not null)
         {
             await server.ListenAsync(Path.GetFullPath(listen), cancellationToken).ConfigureAwait(false);
+            await service.Detached.WhenAllEndedAsync().ConfigureAwait(false);
             return 0;
         }
 
@@ -73,6 +75,8 @@ internal static class VarlinkCommand
         if (sockets.Count == 0)
             throw CliInvocation.Fail("No sockets passed by socket activation (LISTEN_FDS); use --listen=PATH to bind one.");
         await server.ServeActivatedAsync(sockets, cancellationToken).ConfigureAwait(false);
+        // One process per connection (Accept=yes): a detached job outlives the connection, not the process.
+        await service.Detached.WhenAllEndedAsync().ConfigureAwait(false);
         return 0;
     }
 }

@@ -21,9 +21,10 @@ internal enum UpdatePhase
 /// <param name="TransferCount">Number of enabled transfers.</param>
 /// <param name="BytesDone">Bytes of the payload read so far (as published).</param>
 /// <param name="BytesTotal">Payload size as published, when known.</param>
-/// <param name="BytesPerSecond">Recent read rate.</param>
+/// <param name="BytesPerSecond">Smoothed read rate of this transfer (<see cref="TransferRateEstimator"/>); null until measurable.</param>
 /// <param name="BytesFetched">Delta downloads: image bytes fetched from the chunk store; null for whole downloads.</param>
 /// <param name="BytesReused">Delta downloads: image bytes taken from local copies; null for whole downloads.</param>
+/// <param name="Remaining">Time left until this transfer is read at the smoothed rate; null when its size or the rate is unknown.</param>
 internal sealed record TransferProgress(
     UpdatePhase Phase,
     string Version,
@@ -32,9 +33,10 @@ internal sealed record TransferProgress(
     int TransferCount = 0,
     long BytesDone = 0,
     long? BytesTotal = null,
-    double BytesPerSecond = 0,
+    double? BytesPerSecond = null,
     long? BytesFetched = null,
-    long? BytesReused = null)
+    long? BytesReused = null,
+    TimeSpan? Remaining = null)
 {
     /// <summary>Percentage of this transfer, when the total is known.</summary>
     public int? TransferPercent => BytesTotal is > 0 ? (int)Math.Min(100, BytesDone * 100 / BytesTotal.Value) : null;

@@ -16,8 +16,10 @@ namespace SysUpdate.Core.Planning;
 /// old versions beyond the limit are removed after that. Callers go through
 /// <see cref="Operations.ChangeRunner"/>, which holds the lock and applies the cancellation rule.
 /// </summary>
-internal sealed class UpdateOperations(UpdateContext context, IProgress<TransferProgress>? progress = null)
+internal sealed class UpdateOperations(UpdateContext context, IProgress<TransferProgress>? progress = null, TimeProvider? clock = null)
 {
+    private readonly TransferRateEstimator _rate = new(clock ?? TimeProvider.System);
+
     /// <summary>Acquired (or found pending) and ready to install, with the names to install under.</summary>
     public sealed record Staged(UpdateSet Set, IReadOnlyList<PreparedInstall?> Prepared);
 
@@ -101,14 +103,13 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
 
             cancellationToken.ThrowIfCancellationRequested();
             int index = i;
-            var started = Stopwatch.StartNew();
+            _rate.Reset();
             Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, i, transfers.Count));
             context.Logger.Acquiring(instance.Path, prepared[i]!.FinalPath ?? prepared[i]!.Slot?.DeviceNode ?? transfer.Target.Location);
             try
             {
                 await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
-                    p => Report(new TransferProgress(UpdatePhase.Acquiring, set.Version, transfer.Id, index, transfers.Count,
-                        p.Done, p.Total ?? (long?)instance.Metadata.Size, p.Done / Math.Max(started.Elapsed.TotalSeconds, 0.001), p.Fetched, p.Reused)),
+                    p => ReportRead(set.Version, transfer.Id, index, transfers.Count, p, p.Total ?? (long?)instance.Metadata.Size),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (HashMismatchException ex)
@@ -256,4 +257,13 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
     private static bool IsTargetInstance(TransferRuntime transfer, Instance instance) => transfer.TargetInstances.Contains(instance);
 
     private void Report(TransferProgress p) => progress?.Report(p);
+
+    private void ReportRead(string version, string transferId, int index, int count, PayloadProgress read, long? total)
+    {
+        if (progress is null)
+            return;
+        var rate = _rate.Sample(read.Done, total);
+        progress.Report(new TransferProgress(UpdatePhase.Acquiring, version, transferId, index, count,
+            read.Done, total, rate.BytesPerSecond, read.Fetched, read.Reused, rate.Remaining));
+    }
 }

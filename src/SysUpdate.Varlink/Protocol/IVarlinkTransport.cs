@@ -11,4 +11,7 @@ internal interface IVarlinkTransport : IAsyncDisposable
 
     /// <summary>The peer's credentials, when the transport knows them (Unix sockets: SO_PEERCRED).</summary>
     VarlinkPeerCredentials? PeerCredentials { get; }
+
+    /// <summary>A pidfd for the peer, taken when the connection was accepted (Unix sockets); owned by the transport.</summary>
+    VarlinkPeerProcess? PeerProcess => null;
 }

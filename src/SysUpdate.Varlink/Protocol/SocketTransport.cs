@@ -23,6 +23,7 @@ internal sealed class SocketTransport : IVarlinkTransport
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true, useZeroByteReads: true));
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         PeerCredentials = VarlinkPeerCredentials.TryGet(socket);
+        PeerProcess = PeerCredentials is { } credentials ? VarlinkPeerProcess.TryOpen(socket, credentials) : null;
     }
 
     public PipeReader Input { get; }
@@ -30,6 +31,8 @@ internal sealed class SocketTransport : IVarlinkTransport
     public PipeWriter Output { get; }
 
     public VarlinkPeerCredentials? PeerCredentials { get; }
+
+    public VarlinkPeerProcess? PeerProcess { get; }
 
     public async ValueTask DisposeAsync()
     {
@@ -58,5 +61,6 @@ internal sealed class SocketTransport : IVarlinkTransport
         }
 
         await _stream.DisposeAsync().ConfigureAwait(false);
+        PeerProcess?.Dispose();
     }
 }

@@ -64,6 +64,9 @@ internal sealed class VarlinkConnection : IAsyncDisposable
 
     public VarlinkPeerCredentials? PeerCredentials => _transport.PeerCredentials;
 
+    /// <summary>The peer's pidfd, when the transport took one; closed with the transport.</summary>
+    public VarlinkPeerProcess? PeerProcess => _transport.PeerProcess;
+
     /// <summary>Largest message accepted from the peer.</summary>
     public int MaxMessageSize => _maxMessageSize;
 

@@ -28,6 +28,7 @@ internal sealed class VarlinkCall
         Upgrade = message.Upgrade;
         Interface = definition;
         Peer = connection.PeerCredentials;
+        PeerProcess = connection.PeerProcess;
         VarlinkNames.TrySplitMethod(message.Method, out string interfaceName, out string methodName);
         InterfaceName = interfaceName;
         MethodName = methodName;
@@ -58,6 +59,10 @@ internal sealed class VarlinkCall
 
     /// <summary>The caller's pid/uid/gid from SO_PEERCRED; <see langword="null"/> on transports without credentials.</summary>
     public VarlinkPeerCredentials? Peer { get; }
+
+    /// <summary>A pidfd for the caller's process taken at accept time, so a pid read later can be checked
+    /// against a recycled one; <see langword="null"/> without one (pipes, or a caller already gone).</summary>
+    public VarlinkPeerProcess? PeerProcess { get; }
 
     /// <summary>A final reply or error has been sent (or discarded, for oneway calls).</summary>
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;

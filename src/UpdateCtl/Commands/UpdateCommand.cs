@@ -56,12 +56,7 @@ internal static class UpdateCommand
             {
                 ReplyContract.Check("Update", reply);
                 if (reply.TryGetProperty("progress", out JsonElement p) && p.ValueKind == JsonValueKind.Object)
-                {
-                    string phase = p.GetProperty("phase").GetString()!.Replace('_', ' ');
-                    string? transfer = p.TryGetProperty("transfer", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                    string detail = $"{p.GetProperty("version").GetString()}{(transfer is null ? "" : " " + transfer)}";
-                    bars.Report(index, phase, detail, p.GetProperty("percent").GetInt32());
-                }
+                    bars.Report(index, p);
                 if (reply.TryGetProperty("version", out JsonElement v) && v.ValueKind == JsonValueKind.String)
                     version = v.GetString();
             }

@@ -135,7 +135,9 @@ internal sealed partial class HttpBench : IAsyncDisposable
         return line;
     }
 
-    [GeneratedRegex(@"^\S+: [0-9]{1,3}% \(\S+, \S+/s\)$")]
+    // "10-usr: 40% (1.6M, 1.0 MiB/s, 0:03 left)"; the rate and time left appear once measured, the
+    // percentage only when the size is known.
+    [GeneratedRegex(@"^\S+: ([0-9]{1,3}% )?\(\S+(, [0-9.]+ [KMG]?i?B/s)?(, [0-9:]+ left)?\)$")]
     private static partial Regex ProgressLine();
 
     /// <summary>Requests for anything but the manifest and its signatures.</summary>

@@ -39,7 +39,9 @@ public sealed class InstallScriptTests : IDisposable
             "opt/sysupdate/share/bash-completion/completions/sysupdate", "opt/sysupdate/share/bash-completion/completions/updatectl",
             "opt/sysupdate/share/zsh/site-functions/_sysupdate", "opt/sysupdate/share/zsh/site-functions/_updatectl",
             "opt/sysupdate/share/man/man8/sysupdate.8", "opt/sysupdate/share/man/man1/updatectl.1",
-            .. Directory.GetFiles(RepoLayout.Path("src/units")).Select(u => "opt/sysupdate/lib/systemd/system/" + Path.GetFileName(u)),
+            .. Directory.GetFiles(RepoLayout.Path("src/units")).Where(u => !u.EndsWith(".policy", StringComparison.Ordinal))
+                .Select(u => "opt/sysupdate/lib/systemd/system/" + Path.GetFileName(u)),
+            "usr/share/polkit-1/actions/org.freedesktop.sysupdate1.policy",
             "opt/sysupdate/lib/sysupdate/installed-files",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Files().Order(StringComparer.Ordinal));

@@ -6,7 +6,8 @@ namespace SysUpdate.Varlink.Tests.Service;
 /// <summary>
 /// The python3-varlink reference client (Debian package python3-varlink) against the real
 /// <c>sysupdate varlink</c> process: as root it calls every method (Update streamed) and introspects;
-/// as another uid (setpriv to nobody) it may check but not change.
+/// as another uid (setpriv to nobody) and with no polkit to ask, it may list offline but neither
+/// check nor change (polkit's own tests: Authorization/PolkitAuthorizationTests).
 /// </summary>
 public sealed class PythonSysUpdateClientTests
 {
@@ -46,22 +47,26 @@ public sealed class PythonSysUpdateClientTests
     }
 
     [PythonSysUpdateClientFact(asOtherUid: true)]
-    public async Task PythonClient_AsNobody_MayCheckButNotChange()
+    public async Task PythonClient_AsNobodyWithoutPolkit_MayListOfflineButNotCheckOrChange()
     {
-        await using var server = await SysUpdateServer.StartAsync();
+        await using var server = await SysUpdateServer.StartAsync(
+            root => SysUpdateServer.WriteBytes(root, "dst/app_1.img", 65536, 1),
+            environment: new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "no-bus") });
         string script = Path.Combine(server.TempDirectory, "sysupdate_client.py");
         File.Copy(Script(), script);
         File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
 
         var result = await RunAsync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Python, script, server.SocketPath, "unprivileged"]);
 
-        Assert.Equal("3", result.GetProperty("checkNew").GetString());
+        Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("checkNew").GetString());
+        Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("listVersionsOnline").GetString());
+        Assert.Equal(["1:current"], result.GetProperty("versionsOffline").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(2, result.GetProperty("targets").GetArrayLength());
         Assert.Equal(1, result.GetProperty("features").GetArrayLength());
         Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("update").GetString());
         Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("vacuum").GetString());
         Assert.Equal("org.varlink.service.PermissionDenied", result.GetProperty("setFeature").GetString());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(server.Destination));
+        Assert.Equal(["app_1.img"], Directory.EnumerateFileSystemEntries(server.Destination).Select(Path.GetFileName));
         Assert.False(Directory.Exists(Path.Combine(server.Root, "etc/sysupdate.d/optional.feature.d")));
     }
 

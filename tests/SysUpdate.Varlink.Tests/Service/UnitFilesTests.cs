@@ -38,4 +38,31 @@ public sealed class UnitFilesTests
         Assert.Equal("/usr/bin/sysupdate reboot", Settings("sysupdate-reboot.service")["ExecStart"]);
         Assert.True(Settings("sysupdate-reboot.timer").ContainsKey("OnCalendar"));
     }
+
+    [Fact]
+    public void VarlinkService_CanReadCallersProcStat_ProtectProcShowsOtherUsers()
+    {
+        // hidepid=invisible/ptraceable would hide a caller of another user from root without CAP_SYS_PTRACE.
+        var service = Settings("sysupdate@.service");
+        Assert.Equal("default", service["ProtectProc"]);
+        Assert.DoesNotContain("CAP_SYS_PTRACE", service["CapabilityBoundingSet"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("org.freedesktop.sysupdate1.check", "auth_admin", "auth_admin", "yes")]
+    [InlineData("org.freedesktop.sysupdate1.update", "auth_admin", "auth_admin", "yes")]
+    [InlineData("org.freedesktop.sysupdate1.update-to-version", "auth_admin", "auth_admin", "auth_admin_keep")]
+    [InlineData("org.freedesktop.sysupdate1.vacuum", "auth_admin", "auth_admin", "auth_admin_keep")]
+    [InlineData("org.freedesktop.sysupdate1.manage-features", "auth_admin", "auth_admin", "auth_admin_keep")]
+    public void PolkitPolicy_Action_HasSysupdatedsDefaults(string id, string any, string inactive, string active)
+    {
+        var policy = System.Xml.Linq.XDocument.Load(Path.Combine(Units, "org.freedesktop.sysupdate1.policy"));
+        var action = Assert.Single(policy.Root!.Elements("action"), a => (string?)a.Attribute("id") == id);
+        var defaults = action.Element("defaults")!;
+        Assert.Equal(any, (string?)defaults.Element("allow_any"));
+        Assert.Equal(inactive, (string?)defaults.Element("allow_inactive"));
+        Assert.Equal(active, (string?)defaults.Element("allow_active"));
+        Assert.False(string.IsNullOrWhiteSpace((string?)action.Element("description")));
+        Assert.False(string.IsNullOrWhiteSpace((string?)action.Element("message")));
+    }
 }

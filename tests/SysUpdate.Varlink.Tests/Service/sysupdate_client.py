@@ -25,13 +25,16 @@ out = {}
 with varlink.Client(address=address) as client:
     with client.open("io.systemd.SysUpdate") as s:
         out["targets"] = s.ListTargets()["targets"]
-        out["checkNew"] = s.CheckNew(HOST, None)["available"]
         if mode == "unprivileged":
+            out["checkNew"] = error_of(lambda: s.CheckNew(HOST, None))
+            out["listVersionsOnline"] = error_of(lambda: s.ListVersions(HOST, False))
+            out["versionsOffline"] = [v["version"] + ":" + v["assessment"] for v in s.ListVersions(HOST, True)["versions"]]
             out["update"] = error_of(lambda: s.Update(HOST, None))
             out["vacuum"] = error_of(lambda: s.Vacuum(HOST))
             out["setFeature"] = error_of(lambda: s.SetFeatureEnabled(HOST, "optional", True))
             out["features"] = s.ListFeatures(HOST)["features"]
         else:
+            out["checkNew"] = s.CheckNew(HOST, None)["available"]
             with client.open("org.varlink.service") as service:
                 out["info"] = service.GetInfo()
             interface = client.get_interface("io.systemd.SysUpdate")

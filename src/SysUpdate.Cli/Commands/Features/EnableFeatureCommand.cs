@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SysUpdate.Cli.Jobs;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Operations;
@@ -47,8 +48,11 @@ internal static class EnableFeatureCommand
         }
         foreach (var c in contexts)
         {
-            using var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.LockTargets, c.Logger, cancellationToken).ConfigureAwait(false);
-            failures.AddRange(await ApplyAsync(c, context, verb, enable, names, cancellationToken).ConfigureAwait(false));
+            failures.AddRange(await CommandLineJob.RunAsync(c, JobType.SetFeature, null, async (_, token) =>
+            {
+                using var context = await UpdateContext.LoadOfflineAsync(c.Options, LoadRequirements.LockTargets, c.Logger, token).ConfigureAwait(false);
+                return await ApplyAsync(c, context, verb, enable, names, token).ConfigureAwait(false);
+            }, found => found.Count == 0 ? JobEnd.Succeeded : new JobEnd(JobResult.Failed), cancellationToken).ConfigureAwait(false));
         }
         if (failures.Count > 0)
         {

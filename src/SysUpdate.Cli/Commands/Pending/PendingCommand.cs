@@ -2,7 +2,6 @@ using System.CommandLine;
 using SysUpdate.Cli.Notify;
 using SysUpdate.Core;
 using SysUpdate.Core.Planning;
-using SysUpdate.Core.Versions;
 
 namespace SysUpdate.Cli.Commands.Pending;
 
@@ -36,15 +35,15 @@ internal static class PendingCommand
         string booted = context.Host.OsRelease("IMAGE_VERSION")
             ?? throw CliInvocation.Fail("/etc/os-release lacks IMAGE_VERSION= field.", Errno.ENODATA);
 
-        int cmp = VersionComparer.Compare(newest.Version, booted);
-        if (cmp > 0)
+        var comparison = PendingRestart.Compare(newest.Version, booted);
+        if (comparison == InstalledVersusBooted.Newer)
         {
             SysUpdateLog.Info(cli.Logger, $"Newest installed version '{newest.Version}' is newer than booted version '{booted}'.{(verb == "pending" ? " Reboot recommended." : "")}");
             if (verb == "reboot")
                 await Reboot.NowAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
-        if (cmp == 0)
+        if (comparison == InstalledVersusBooted.Same)
             SysUpdateLog.Info(cli.Logger, $"Newest installed version '{newest.Version}' matches booted version '{booted}'.");
         else
             SysUpdateLog.Warning(cli.Logger, $"Newest installed version '{newest.Version}' is older than booted version '{booted}'.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SysUpdate.Cli.Jobs;
 using SysUpdate.Cli.Notify;
 using SysUpdate.Core;
 using SysUpdate.Core.Config;
@@ -89,6 +90,20 @@ internal static class UpdateCommand
 
     private static async Task<int> UpdateOneAsync(CliInvocation cli, string? version, string? booted, Actions actions, CancellationToken cancellationToken)
     {
+        var type = actions switch
+        {
+            Actions.Acquire => JobType.Acquire,
+            Actions.Install => JobType.Install,
+            _ => JobType.Update,
+        };
+        await CommandLineJob.RunAsync(cli, type, version, (job, token) => RunJobAsync(cli, version, booted, actions, job, token),
+            JobEnd.ForVersion, cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The change itself; returns the acquired or installed version, null when there was nothing to do.</summary>
+    private static async Task<string?> RunJobAsync(CliInvocation cli, string? version, string? booted, Actions actions, RunningJob? job, CancellationToken cancellationToken)
+    {
         UpdateContext context;
         try
         {
@@ -112,7 +127,7 @@ internal static class UpdateCommand
             Actions.Install => ChangeOperation.Install,
             _ => ChangeOperation.Update,
         };
-        var outcome = await ChangeRunner.RunAsync(context, operation, version, display, cancellationToken).ConfigureAwait(false);
+        var outcome = await ChangeRunner.RunAsync(context, operation, version, new ProgressTee(display, job), cancellationToken).ConfigureAwait(false);
         var installed = outcome.Installed;
         if (installed is not null)
         {
@@ -146,6 +161,6 @@ internal static class UpdateCommand
                 SysUpdateLog.Info(cli.Logger, "Booted version is newer or identical to newly installed version, not rebooting.");
             }
         }
-        return 0;
+        return outcome.Set?.Version;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SysUpdate.Cli.Jobs;
 using SysUpdate.Cli.Output;
 using SysUpdate.Core;
 using SysUpdate.Core.Planning;
@@ -21,8 +22,11 @@ internal static class VacuumCommand
         cli.RequireNoComponentSelection("vacuum");
         if (cli.Options.InstancesMax is < 1)
             throw CliInvocation.Fail("The --instances-max= argument must be >= 1 while vacuuming");
-        using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, cli.Logger, cancellationToken).ConfigureAwait(false);
-        var result = await Core.Planning.Vacuum.RunAsync(context, 0, null, cancellationToken).ConfigureAwait(false);
+        var result = await CommandLineJob.RunAsync(cli, JobType.Vacuum, null, async (_, token) =>
+        {
+            using var context = await UpdateContext.LoadOfflineAsync(cli.Options, LoadRequirements.AnyTransfers | LoadRequirements.LockTargets, cli.Logger, token).ConfigureAwait(false);
+            return await Core.Planning.Vacuum.RunAsync(context, 0, null, token).ConfigureAwait(false);
+        }, _ => JobEnd.Succeeded, cancellationToken).ConfigureAwait(false);
         if (cli.Json == JsonMode.Off)
         {
             cli.Logger.VacuumSummary(Core.Planning.Vacuum.Summary(result));
