@@ -53,6 +53,11 @@ command -v man >/dev/null || need_apt+=(man-db)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v casync >/dev/null || need_apt+=(casync)
 [ -n "$fast" ] || command -v debootstrap >/dev/null || need_apt+=(debootstrap)   # TEST-72 v262.1 chroot
+# The reference GUI's screen test (tests/SysUpdate.Integration.Tests/Gui): an X server, GTK 4 for python3, screenshots.
+command -v Xvfb >/dev/null || need_apt+=(xvfb)
+command -v import >/dev/null || need_apt+=(imagemagick)
+/usr/bin/python3 -c 'import gi' 2>/dev/null || need_apt+=(python3-gi)
+[ -n "$(find /usr/lib -name Gtk-4.0.typelib -print -quit 2>/dev/null)" ] || need_apt+=(gir1.2-gtk-4.0)
 python3 -c 'import varlink' 2>/dev/null || /usr/bin/python3 -c 'import varlink' 2>/dev/null || need_varlink=1
 if [ "${#need_apt[@]}" -gt 0 ] || [ -n "${need_varlink:-}" ]; then
   if [ "$(id -u)" = 0 ]; then
