@@ -195,11 +195,15 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
         var job = await StartJobAsync(call, JobTypeOf(change), target, version, detached, ct).ConfigureAwait(false);
         long jobId = job.Id;
         var progress = new ProgressTee(job, queue);
-        Task<string?> run = RunJobAsync(job, token => RunChangeAsync(options, change, version, progress, token), JobEnd.ForVersion);
+        var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<string?> run = RunJobAsync(job, token => RunChangeAsync(options, change, version, progress, locked, token), JobEnd.ForVersion);
         if (detached)
             RunDetached(jobId, run);
         if (queue is null && detached)
         {
+            // Reply once the job holds its targets, so a busy target is still answered with Busy.
+            if (await Task.WhenAny(run, locked.Task).ConfigureAwait(false) == run)
+                await run.ConfigureAwait(false);
             await call.ReplyAsync(w =>
             {
                 w.WriteStartObject();
@@ -233,9 +237,11 @@ internal sealed partial class SysUpdateService(SysUpdateOptions baseOptions, ILo
     }
 
     /// <summary>Runs the engine; returns the acquired or installed version, null when there was nothing to do.</summary>
-    private async Task<string?> RunChangeAsync(SysUpdateOptions options, ChangeOperation change, string? version, IProgress<TransferProgress> progress, CancellationToken ct)
+    private async Task<string?> RunChangeAsync(SysUpdateOptions options, ChangeOperation change, string? version, IProgress<TransferProgress> progress,
+        TaskCompletionSource locked, CancellationToken ct)
     {
         using var context = await LoadAsync(options, ChangeRunner.Requirements, online: true, ct).ConfigureAwait(false);
+        locked.TrySetResult();
         var outcome = await ChangeRunner.RunAsync(context, change, version, progress, ct).ConfigureAwait(false);
         if (outcome.Installed is { } installed && !options.RootIsExplicit)
             await CompletedUpdateNotifier.NotifyAsync(context, installed, logger, CancellationToken.None).ConfigureAwait(false);

@@ -83,6 +83,9 @@ public sealed class JobTests
         var busy = await Assert.ThrowsAsync<VarlinkErrorException>(() => second.CallAsync(Interface + "Update", Host()));
         Assert.Equal(Interface + "Busy", busy.Error);
         Assert.Equal(id, busy.Parameters.GetProperty("jobId").GetInt64());
+        var detachedBusy = await Assert.ThrowsAsync<VarlinkErrorException>(() => second.CallAsync(Interface + "Update", Host(("detached", true))));
+        Assert.Equal(Interface + "Busy", detachedBusy.Error);
+        Assert.Equal(id, detachedBusy.Parameters.GetProperty("jobId").GetInt64());
         Assert.Equal(id, (await second.CallAsync(Interface + "GetTargetState", Host())).GetProperty("jobId").GetInt64());
 
         await second.CallAsync(Interface + "CancelJob", Id(id));
