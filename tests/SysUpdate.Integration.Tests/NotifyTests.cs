@@ -34,33 +34,12 @@ public sealed class NotifyTests : IDisposable
                 """);
         }
 
-        string socketPath = _tmp.Combine("notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var messages = new List<string>();
-        // Datagrams on one socket arrive in order: a marker sent after sysupdate has exited is read after
-        // everything sysupdate sent, so reading up to it drains the socket without sleeping.
-        const string EndOfRun = "X_TEST_END_OF_RUN=1";
-        var receiver = Task.Run(async () =>
-        {
-            var buffer = new byte[4096];
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer, SocketFlags.None);
-                string message = Encoding.UTF8.GetString(buffer, 0, n);
-                if (message == EndOfRun)
-                    return;
-                lock (messages)
-                    messages.Add(message);
-            }
-        });
+        using var notify = new NotifySocket(_tmp.Combine("notify.sock"));
 
-        var result = await new SysUpdateProcess().WithEnvironment("NOTIFY_SOCKET", socketPath)
+        var result = await new SysUpdateProcess().WithEnvironment("NOTIFY_SOCKET", notify.Path)
             .RunAsync($"--definitions={definitions}", "update");
         result.ShouldExit(0);
-        using (var marker = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
-            await marker.SendToAsync(Encoding.UTF8.GetBytes(EndOfRun), SocketFlags.None, new UnixDomainSocketEndPoint(socketPath));
-        await receiver.WaitAsync(TimeSpan.FromMinutes(1));
+        var messages = await notify.MessagesAsync(TimeSpan.FromMinutes(1));
 
         string all = string.Join("\n---\n", messages);
         Assert.StartsWith("READY=1\nX_SYSUPDATE_VERSION=1\nSTATUS=Making room for '1'.", messages[0], StringComparison.Ordinal);

@@ -159,15 +159,10 @@ public sealed partial class FileDeltaTests(ITestOutputHelper output)
         var release = bench.Release;
         bench.WriteTransfer();
         await bench.InstallV1Async();
-        string socketPath = bench.Combine("notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var receiver = ReceiveUntilEndAsync(socket);
+        using var notify = new NotifySocket(bench.Combine("notify.sock"));
 
-        var run = (await bench.SysUpdate.WithEnvironment("NOTIFY_SOCKET", socketPath).RunAsync("--root=" + bench.Root, "update")).ShouldExit(0);
-        using (var marker = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
-            await marker.SendToAsync(Encoding.UTF8.GetBytes(EndOfRun), SocketFlags.None, new UnixDomainSocketEndPoint(socketPath));
-        var messages = await receiver.WaitAsync(TimeSpan.FromMinutes(1));
+        var run = (await bench.SysUpdate.WithEnvironment("NOTIFY_SOCKET", notify.Path).RunAsync("--root=" + bench.Root, "update")).ShouldExit(0);
+        var messages = await notify.MessagesAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(release.Sha256(2), FileDeltaBench.Sha256(bench.Installed(2)));
         var cliLines = run.ErrorLines.Where(l => CliProgress().IsMatch(l)).ToList();
@@ -200,24 +195,6 @@ public sealed partial class FileDeltaTests(ITestOutputHelper output)
         Assert.DoesNotContain(requests, r => r.Path == "/" + release.ImageName(2));
         Assert.Equal(release.V2OnlyChunks.Count, FileDeltaSummary.Single(run, bench.ImageUrl(2)).ChunksFetched);
     }
-
-    /// <summary>Datagrams on one socket arrive in order: a marker sent after sysupdate has exited is read after
-    /// everything sysupdate sent, so reading up to it drains the socket without sleeping.</summary>
-    private const string EndOfRun = "X_TEST_END_OF_RUN=1";
-
-    private static Task<List<string>> ReceiveUntilEndAsync(Socket socket) => Task.Run(async () =>
-    {
-        var messages = new List<string>();
-        var buffer = new byte[4096];
-        while (true)
-        {
-            int n = await socket.ReceiveAsync(buffer, SocketFlags.None);
-            string message = Encoding.UTF8.GetString(buffer, 0, n);
-            if (message == EndOfRun)
-                return messages;
-            messages.Add(message);
-        }
-    });
 
     private static (long Fetched, long Reused) NotifySplit(string message)
     {

@@ -110,30 +110,11 @@ public sealed partial class ProgressRateTests
     public async Task CliUpdate_WithNotifySocket_StatusAndPlainLinesCarryRateAndTimeLeft()
     {
         await using var bench = await StartBenchAsync(logLevel: "info");
-        string socketPath = bench.Combine("notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var messages = new List<string>();
-        // A marker sent after sysupdate exited is read after everything it sent (datagrams arrive in order).
-        const string EndOfRun = "X_TEST_END_OF_RUN=1";
-        var receiver = Task.Run(async () =>
-        {
-            var buffer = new byte[4096];
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer, SocketFlags.None);
-                string message = Encoding.UTF8.GetString(buffer, 0, n);
-                if (message == EndOfRun)
-                    return;
-                messages.Add(message);
-            }
-        });
+        using var notify = new NotifySocket(bench.Combine("notify.sock"));
 
-        var result = await bench.SysUpdate.WithEnvironment("NOTIFY_SOCKET", socketPath).RunAsync(bench.Arguments("update"));
+        var result = await bench.SysUpdate.WithEnvironment("NOTIFY_SOCKET", notify.Path).RunAsync(bench.Arguments("update"));
         result.ShouldExit(0);
-        using (var marker = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
-            await marker.SendToAsync(Encoding.UTF8.GetBytes(EndOfRun), SocketFlags.None, new UnixDomainSocketEndPoint(socketPath));
-        await receiver.WaitAsync(WatchedRun.HangTimeout);
+        var messages = await notify.MessagesAsync(WatchedRun.HangTimeout);
 
         var statuses = messages.Select(m => StatusLine().Match(m)).Where(m => m.Success).ToList();
         Assert.True(statuses.Count >= 2, $"too few STATUS= with rate and time left:\n{string.Join("\n---\n", messages)}");
