@@ -51,6 +51,38 @@ public sealed class JobTests
         Assert.Equal(bench.Published, await File.ReadAllBytesAsync(bench.Installed("2")));
     }
 
+    [SocketActivatedFact]
+    public async Task Update_DetachedOnAnAcceptedConnection_ItsProcessOutlivesTheConnectionUntilTheJobEnds()
+    {
+        await using var bench = await JobBench.StartAsync(bytesPerSecond: 1 << 20, size: 3 << 20);
+        // As the shipped Accept=yes socket unit: one sysupdate process per connection.
+        string socket = Path.Combine(bench.Server.TempDirectory, "accept.sock");
+        var start = new ProcessStartInfo(Prerequisites.SocketActivate) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in new[] { "--accept", "-l", socket, "--", ServiceBinaries.SysUpdate!, "--root=" + bench.Server.Root, "varlink" })
+            start.ArgumentList.Add(argument);
+        using var activator = Process.Start(start)!;
+        activator.BeginErrorReadLine();
+        activator.BeginOutputReadLine();
+        try
+        {
+            await SocketActivatedServiceTests.WaitForSocketAsync(socket);
+            long id;
+            await using (var client = await VarlinkClient.ConnectAsync(socket))
+                id = (await client.CallAsync(Interface + "Update", Host(("detached", true)))).GetProperty("jobId").GetInt64();
+
+            // The connection is closed; the job's process goes on and finishes it.
+            await WaitForAsync(async () => (await bench.JobAsync(id)).TryGetProperty("result", out _), $"job {id} to end");
+            var job = await bench.JobAsync(id);
+            Assert.Equal("succeeded", job.GetProperty("result").GetString());
+            Assert.Equal(bench.Published, await File.ReadAllBytesAsync(bench.Installed("2")));
+        }
+        finally
+        {
+            activator.Kill(entireProcessTree: true);
+            await activator.WaitForExitAsync();
+        }
+    }
+
     [SysUpdateBinaryFact]
     public async Task CancelJob_FromAnotherClient_StopsTheDownloadWithNothingCommitted()
     {

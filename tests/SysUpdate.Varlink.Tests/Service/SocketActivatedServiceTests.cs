@@ -56,7 +56,7 @@ public sealed class SocketActivatedServiceTests
 
     /// <summary>Waits until the socket accepts a connection: systemd-socket-activate creates the file
     /// (bind) a moment before it listens, so the file alone is not the event to wait for.</summary>
-    private static async Task WaitForSocketAsync(string path)
+    internal static async Task WaitForSocketAsync(string path)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
