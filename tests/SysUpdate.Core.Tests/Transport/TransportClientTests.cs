@@ -407,9 +407,10 @@ public sealed class TransportClientTests : IAsyncLifetime
         ServedFile file = _server.Serve("/f", RandomBytes(64 * 1024, 8));
         file.StallAfterBytes = 16 * 1024;
         using var factory = new HttpTransportFactory(StallOptions);
+        // Started before the open: the stall may begin while the response is being opened.
+        var clock = Stopwatch.StartNew();
         await using DownloadStream stream = await factory.CreateClient().OpenDownloadAsync(_server.Url("/f"), 0, null);
         byte[] buffer = new byte[4096];
-        var clock = Stopwatch.StartNew();
 
         var ex = await Task.Run(() => Assert.Throws<TransportException>(() =>
         {
