@@ -10,7 +10,8 @@ namespace SysUpdate.Core.Transport;
 /// announced length; these failures throw <see cref="TransportException"/>
 /// (<see cref="TransportError.Timeout"/>, <see cref="TransportError.TooSlow"/> or
 /// <see cref="TransportError.Truncated"/>), after which the caller may resume at
-/// <see cref="Offset"/> + <see cref="BytesRead"/>. Disposing closes the connection.
+/// <see cref="Offset"/> + <see cref="BytesRead"/>. With a <see cref="DownloadRateLimiter"/>, each read asks for at
+/// most a burst and waits after it until the run's rate allows its bytes. Disposing closes the connection.
 /// </summary>
 internal sealed class DownloadStream : Stream
 {
