@@ -66,6 +66,7 @@ internal sealed class CliInvocation
             Sync = CommonOptions.GetBoolean(parse, o.Sync) ?? true,
             Verify = CommonOptions.GetBoolean(parse, o.Verify),
             Offline = parse.GetValue(o.Offline),
+            RateLimit = CommonOptions.GetSize(parse, o.RateLimit),
             Cleanup = CommonOptions.GetBoolean(parse, o.Cleanup),
             Reboot = reboot,
             Faults = faults,

@@ -24,6 +24,9 @@ internal sealed class CommonOptions
     public readonly Option<bool> Reboot = new("--reboot") { Description = "Reboot after updating to newer version", Recursive = true };
     public readonly Option<bool> Offline = new("--offline") { Description = "Do not fetch metadata from the network", Recursive = true };
     public readonly Option<string?> Cleanup = BooleanOption("--cleanup", "Clean up orphaned files after completing update");
+    public readonly Option<string?> RateLimit = SizeOption("--rate-limit",
+        "Limit downloads to BYTES per second in all (K, M, G suffixes; 0 unlimited); also SYSTEMD_SYSUPDATE_RATE_LIMIT= or [Source] RateLimit=. "
+        + "sysupdate-update.service runs with idle CPU and I/O scheduling", "BYTES");
     public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
     public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
     public readonly Option<JsonMode> Json = new("--json")
@@ -38,7 +41,7 @@ internal sealed class CommonOptions
     public IEnumerable<Option> All =>
     [
         Component, ComponentAll, ComponentSuggested, FeatureAll, FeatureSuggested, Definitions, Root, Image, ImagePolicy,
-        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, NoPager, NoLegend, Json,
+        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, RateLimit, NoPager, NoLegend, Json,
     ];
 
     // A string option parsed by us: System.CommandLine's bool options only take true/false, and
@@ -54,6 +57,23 @@ internal sealed class CommonOptions
         });
         return option;
     }
+
+    // A size as systemd writes it (16M), parsed by us.
+    private static Option<string?> SizeOption(string name, string description, string helpName)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName, Recursive = true, Arity = ArgumentArity.ExactlyOne };
+        option.Validators.Add(result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!ConfigValues.TryParseSize(text, out _))
+                result.AddError($"Failed to parse {name}= argument: {text} (expected bytes per second with an optional K, M or G suffix, e.g. 16M, or 0 for unlimited)");
+        });
+        return option;
+    }
+
+    /// <summary>The value of a size option, or null when not given.</summary>
+    public static long? GetSize(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text && ConfigValues.TryParseSize(text, out long value) ? value : null;
 
     /// <summary>The value of a boolean option, or null when not given.</summary>
     public static bool? GetBoolean(ParseResult parse, Option<string?> option) =>

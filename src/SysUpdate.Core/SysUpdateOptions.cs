@@ -27,6 +27,10 @@ internal sealed record SysUpdateOptions
 
     public bool Offline { get; init; }
 
+    /// <summary><c>--rate-limit=</c>: bytes per second for all downloads of the run (0 unlimited); null when not given,
+    /// then <c>SYSTEMD_SYSUPDATE_RATE_LIMIT</c>, then the transfers' <c>RateLimit=</c> decide.</summary>
+    public long? RateLimit { get; init; }
+
     public bool? Cleanup { get; init; }
 
     public bool Reboot { get; init; }

@@ -4,6 +4,7 @@
 //   planning [--sizes 10000,100000] [--runs 3]
 //   chunking [--size-mib 1024] [--runs 3]
 //   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
+//   ratelimit [--size-mib 64] [--limit 16M] [--runs 5] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -18,6 +19,7 @@ try
         "planning" => await PlanningBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "chunking" => await ChunkingBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "ratelimit" => await RateLimitBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -41,6 +43,9 @@ static int Usage()
           delta   [--size-mib N] [--rate-mib N] [--rounds N] [--changed F] [--sysupdate PATH] [--work-dir DIR]
                   full vs delta update (casync index + chunk store) of an image whose v2 changed F in
                   regions, from nginx behind an aggregate rate limit: wall time, bytes served, peak RSS
+          ratelimit [--size-mib N] [--limit SIZE] [--runs N] [--work-dir DIR]
+                  whole-process 'sysupdate --rate-limit=SIZE update' of an N MiB url-file from Kestrel on
+                  loopback, median of N runs (goal: 64 MiB at 16M in 3.5–5 s), beside one unlimited run
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

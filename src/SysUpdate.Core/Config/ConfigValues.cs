@@ -41,6 +41,41 @@ internal static class ConfigValues
         return ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result);
     }
 
+    /// <summary>
+    /// A size in bytes as systemd's <c>parse_size(…, 1024)</c> writes it: digits with an optional fraction and an
+    /// optional suffix <c>B</c>, <c>K</c>, <c>M</c>, <c>G</c>, <c>T</c>, <c>P</c> or <c>E</c> (powers of 1024), e.g.
+    /// <c>16M</c>, <c>1.5G</c>, <c>4096</c>.
+    /// </summary>
+    public static bool TryParseSize(string value, out long result)
+    {
+        result = 0;
+        string text = value.Trim();
+        int end = text.Length;
+        while (end > 0 && !char.IsAsciiDigit(text[end - 1]) && text[end - 1] != '.')
+            end--;
+        string number = text[..end];
+        string suffix = text[end..].Trim();
+        int shift = suffix switch
+        {
+            "" or "B" => 0,
+            "K" => 10,
+            "M" => 20,
+            "G" => 30,
+            "T" => 40,
+            "P" => 50,
+            "E" => 60,
+            _ => -1,
+        };
+        if (shift < 0 || number.Length == 0 || !char.IsAsciiDigit(number[0]) || !number.All(c => char.IsAsciiDigit(c) || c == '.')
+            || !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+            return false;
+        decimal bytes = amount * (decimal)Math.Pow(2, shift);
+        if (bytes > long.MaxValue)
+            return false;
+        result = (long)bytes;
+        return true;
+    }
+
     /// <summary>Hexadecimal unsigned 64-bit (<c>safe_atoux64</c>), an optional <c>0x</c> prefix allowed.</summary>
     public static bool TryParseHexUInt64(string value, out ulong result)
     {

@@ -25,6 +25,11 @@ internal sealed record Resource
     /// chunk store; more, and the whole image is downloaded. Null: <see cref="Delta.DeltaDownload.DefaultMaxFetchShare"/>.</summary>
     public int? DeltaMaxFetchPercent { get; init; }
 
+    /// <summary><c>RateLimit=</c>: bytes per second for the downloads of a url source (0 unlimited); null when not set.
+    /// One run uses the smallest positive limit of its enabled transfers unless <c>--rate-limit=</c> or
+    /// <c>SYSTEMD_SYSUPDATE_RATE_LIMIT</c> is given.</summary>
+    public long? RateLimit { get; init; }
+
     /// <summary><c>MatchPartitionType=</c>, resolved; partition targets only.</summary>
     public Guid? PartitionType { get; init; }
 }

@@ -29,6 +29,7 @@ internal sealed class TransferParser
         [("Source", "MatchPattern")] = (p, e) => p.ParsePatterns(e, p._source, isSource: true),
         [("Source", "ChunkStore")] = (p, e) => p.ParseChunkStore(e),
         [("Source", "DeltaMaxFetch")] = (p, e) => p._deltaMaxFetch = ParseDeltaMaxFetch(e),
+        [("Source", "RateLimit")] = (p, e) => p._rateLimit = ParseRateLimit(e),
         [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
         [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
         [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -77,6 +78,7 @@ internal sealed class TransferParser
     private SourceLocation? _currentSymlinkLocation;
     private string? _chunkStore;
     private int? _deltaMaxFetch;
+    private long? _rateLimit;
     private SourceLocation? _chunkStoreLocation;
 
     private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
@@ -198,6 +200,7 @@ internal sealed class TransferParser
                 Patterns = _source.Patterns,
                 ChunkStore = _chunkStore,
                 DeltaMaxFetchPercent = _deltaMaxFetch,
+                RateLimit = _rateLimit,
             },
             Target = new Resource
             {
@@ -351,6 +354,17 @@ internal sealed class TransferParser
         return ConfigValues.TryParsePercent(e.Value, out int percent)
             ? percent
             : throw new ConfigSyntaxException(e.Location, "DeltaMaxFetch= must be a percentage from 0% to 100%", e.Value);
+    }
+
+    /// <summary><c>RateLimit=</c> (ours): bytes per second for downloads, with systemd's size suffixes
+    /// (<c>16M</c>); 0 is unlimited, empty resets it.</summary>
+    private static long? ParseRateLimit(UnitFileEntry e)
+    {
+        if (e.Value.Length == 0)
+            return null;
+        return ConfigValues.TryParseSize(e.Value, out long bytesPerSecond)
+            ? bytesPerSecond
+            : throw new ConfigSyntaxException(e.Location, "RateLimit= must be bytes per second, with an optional K, M or G suffix (e.g. 16M), or 0 for unlimited", e.Value);
     }
 
     private void ParsePatterns(UnitFileEntry e, ResourceBuilder resource, bool isSource)

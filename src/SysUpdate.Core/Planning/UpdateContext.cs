@@ -79,7 +79,8 @@ internal sealed class UpdateContext : IDisposable
         if (requirements.HasFlag(LoadRequirements.EnabledComponent) && definitions.Component is { Enabled: false } disabledComponent)
             throw new ComponentDisabledException(disabledComponent.Name);
 
-        var urls = new UrlSourceServices(options, logger);
+        var urls = new UrlSourceServices(options, logger,
+            definitions.EnabledTransfers.Select(t => t.Source.RateLimit).Where(limit => limit is > 0).Min());
         var factory = new ResourceFactory(options, new ResourcePathResolver(options.Root, options.TransferSource, options.Environment),
             urls, message => logger.Warning(message), message => logger.Info(message));
         List<TransferRuntime> runtimes;

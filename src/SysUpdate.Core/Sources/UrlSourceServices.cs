@@ -8,10 +8,20 @@ namespace SysUpdate.Core.Sources;
 
 /// <summary>
 /// What URL sources share within one run: the HTTP client (created only when a URL source exists,
-/// so local-only runs start fast), the conditional-GET cache and the manifest cache.
+/// so local-only runs start fast), the conditional-GET cache, the manifest cache and the download rate limit.
 /// </summary>
-internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger) : IDisposable
+/// <param name="options">The run's options (<c>--rate-limit=</c>) and environment.</param>
+/// <param name="logger">Receives the transport's warnings.</param>
+/// <param name="configuredRateLimit">The transfers' <c>RateLimit=</c> for this run, if any.</param>
+internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger, long? configuredRateLimit = null) : IDisposable
 {
+    /// <summary>
+    /// The environment's rate limit. Named like systemd-sysupdate's own variables
+    /// (<c>SYSTEMD_SYSUPDATE_NO_VERIFY</c>, <c>SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS</c>): it changes what the tool does
+    /// for one run or one unit (a drop-in's <c>Environment=</c>), as those do.
+    /// </summary>
+    public const string RateLimitVariable = "SYSTEMD_SYSUPDATE_RATE_LIMIT";
+
     private HttpTransportFactory? _factory;
     private TransportClient? _client;
     private ManifestLoader? _manifests;
@@ -50,7 +60,7 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
     /// </summary>
     private TransportClient CreateClient()
     {
-        var transportOptions = new TransportOptions();
+        var transportOptions = new TransportOptions { RateLimit = RateLimit() };
         if (Number("SYSUPDATE_HTTP_READ_TIMEOUT_SEC", 0.001, 86_400) is { } readSeconds)
             transportOptions = transportOptions with { ReadTimeout = TimeSpan.FromSeconds(readSeconds) };
         if (Number("SYSUPDATE_HTTP_LOW_SPEED_LIMIT", 0, 1L << 40, integer: true) is { } lowSpeed)
@@ -63,6 +73,23 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
             transportOptions = transportOptions with { RetryBaseDelay = TimeSpan.FromMilliseconds(delayMs) };
         _factory = new HttpTransportFactory(transportOptions);
         return _factory.CreateClient(CacheDirectory());
+    }
+
+    /// <summary><c>--rate-limit=</c> wins, then <see cref="RateLimitVariable"/>, then the transfers' <c>RateLimit=</c>; else unlimited.</summary>
+    private long RateLimit()
+    {
+        if (options.RateLimit is { } fromOption)
+            return fromOption;
+        if (options.Environment(RateLimitVariable) is { Length: > 0 } text)
+        {
+            return ConfigValues.TryParseSize(text, out long fromEnvironment)
+                ? fromEnvironment
+                : throw new SysUpdateException(
+                    $"{RateLimitVariable}={text}: expected bytes per second with an optional K, M or G suffix (e.g. 16M), or 0 for unlimited")
+                { Errno = Errno.EINVAL };
+        }
+
+        return configuredRateLimit ?? 0;
     }
 
     private double? Number(string variable, double min, double max, bool integer = false)

@@ -10,7 +10,8 @@ namespace SysUpdate.Core.Transport;
 /// announced length; these failures throw <see cref="TransportException"/>
 /// (<see cref="TransportError.Timeout"/>, <see cref="TransportError.TooSlow"/> or
 /// <see cref="TransportError.Truncated"/>), after which the caller may resume at
-/// <see cref="Offset"/> + <see cref="BytesRead"/>. Disposing closes the connection.
+/// <see cref="Offset"/> + <see cref="BytesRead"/>. With a <see cref="DownloadRateLimiter"/>, each read asks for at
+/// most a burst and waits after it until the run's rate allows its bytes. Disposing closes the connection.
 /// </summary>
 internal sealed class DownloadStream : Stream
 {
@@ -19,6 +20,7 @@ internal sealed class DownloadStream : Stream
     private readonly TimeSpan _readTimeout;
     private readonly bool _isNetwork;
     private readonly LowSpeedMeter? _lowSpeed;
+    private readonly DownloadRateLimiter? _rateLimiter;
     private CancellationTokenSource? _timer;
     private bool _disposed;
 
@@ -32,7 +34,8 @@ internal sealed class DownloadStream : Stream
         string? validator,
         TimeSpan readTimeout,
         bool isNetwork,
-        LowSpeedMeter? lowSpeed = null)
+        LowSpeedMeter? lowSpeed = null,
+        DownloadRateLimiter? rateLimiter = null)
     {
         Url = url;
         _body = body;
@@ -44,6 +47,7 @@ internal sealed class DownloadStream : Stream
         _readTimeout = readTimeout;
         _isNetwork = isNetwork;
         _lowSpeed = isNetwork ? lowSpeed : null;
+        _rateLimiter = isNetwork ? rateLimiter : null;
     }
 
     /// <summary>The URL requested.</summary>
@@ -138,7 +142,14 @@ internal sealed class DownloadStream : Stream
         }
 
         DisarmTimer(timer);
-        return Account(read, Stopwatch.GetElapsedTime(started));
+        int counted = Account(read, Stopwatch.GetElapsedTime(started));
+        if (_rateLimiter is not null && counted > 0)
+        {
+            // Waiting here, outside the read timer: the limit slows us, it does not make the server look stalled.
+            await _rateLimiter.TakeAsync(counted, cancellationToken).ConfigureAwait(false);
+        }
+
+        return counted;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -161,6 +172,11 @@ internal sealed class DownloadStream : Stream
             {
                 return Account(0);
             }
+        }
+
+        if (_rateLimiter is not null && buffer.Length > _rateLimiter.Burst)
+        {
+            buffer = buffer[.._rateLimiter.Burst];
         }
 
         int read;
@@ -194,7 +210,13 @@ internal sealed class DownloadStream : Stream
         }
 
         DisarmTimer(timer);
-        return Account(read, Stopwatch.GetElapsedTime(started));
+        int counted = Account(read, Stopwatch.GetElapsedTime(started));
+        if (_rateLimiter is not null && counted > 0)
+        {
+            _rateLimiter.TakeAsync(counted).AsTask().GetAwaiter().GetResult();
+        }
+
+        return counted;
     }
 
     public override void Flush()
@@ -238,10 +260,11 @@ internal sealed class DownloadStream : Stream
         // Never ask for more than announced: a server sending extra bytes must not grow the result.
         if (ContentLength is long length && length - BytesRead < buffer.Length)
         {
-            return buffer[..(int)Math.Max(0, length - BytesRead)];
+            buffer = buffer[..(int)Math.Max(0, length - BytesRead)];
         }
 
-        return buffer;
+        // One read takes at most a burst, so a limited download flows evenly instead of in large gulps.
+        return _rateLimiter is not null && buffer.Length > _rateLimiter.Burst ? buffer[.._rateLimiter.Burst] : buffer;
     }
 
     private int Account(int read, TimeSpan waited)

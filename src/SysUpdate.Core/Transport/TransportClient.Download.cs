@@ -58,7 +58,7 @@ internal sealed partial class TransportClient
                     {
                         // Everything was already there.
                         return new DownloadStream(url, Stream.Null, response, resumeOffset, 0, resumeOffset,
-                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
+                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
                     }
 
                     TransportLog.RangeNotSatisfiable(_logger, TransportException.Display(url), resumeOffset);
@@ -69,7 +69,7 @@ internal sealed partial class TransportClient
                     long? length = response.Content.Headers.ContentLength;
                     return new DownloadStream(url,
                         await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
+                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
 
                 default:
                     throw StatusError(url, response);
@@ -110,7 +110,7 @@ internal sealed partial class TransportClient
 
         return new DownloadStream(url,
             await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter());
+            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
     }
 
     private static bool TryParseIfRange(string validator, out RangeConditionHeaderValue? condition)

@@ -93,7 +93,8 @@ internal sealed partial class TransportClient
             validator: null,
             _options.ReadTimeout,
             isNetwork: true,
-            _options.CreateLowSpeedMeter());
+            _options.CreateLowSpeedMeter(),
+            _rateLimiter);
         await using (stream.ConfigureAwait(false))
         {
             body = await ReadCappedAsync(url, stream, contentLength, maxBytes, cancellationToken).ConfigureAwait(false);

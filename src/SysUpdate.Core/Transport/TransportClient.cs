@@ -26,16 +26,19 @@ internal sealed partial class TransportClient
     private readonly ConditionalGetCache? _cache;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly DownloadRateLimiter? _rateLimiter;
 
     /// <param name="httpClientFactory">Source of the named client <see cref="HttpClientName"/>.</param>
     /// <param name="options">Timeouts and retry limits (must match those the client was registered with).</param>
     /// <param name="cacheDirectory">Where small files are kept for conditional GETs; null disables.</param>
     /// <param name="logger">Receives retry warnings.</param>
+    /// <param name="time">The clock of <see cref="TransportOptions.RateLimit"/>; the system's when null.</param>
     public TransportClient(
         IHttpClientFactory httpClientFactory,
         TransportOptions options,
         string? cacheDirectory = null,
-        ILogger<TransportClient>? logger = null)
+        ILogger<TransportClient>? logger = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,6 +47,7 @@ internal sealed partial class TransportClient
         _cache = cacheDirectory is null ? null : new ConditionalGetCache(cacheDirectory);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _retry = BuildRetryPipeline();
+        _rateLimiter = DownloadRateLimiter.For(options.RateLimit, time ?? TimeProvider.System);
     }
 
     public TransportOptions Options => _options;

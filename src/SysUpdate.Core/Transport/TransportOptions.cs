@@ -46,6 +46,15 @@ internal sealed record TransportOptions
         init => field = Positive(value);
     } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Bytes per second all downloads of one client may take together (<c>--rate-limit=</c>); 0 is unlimited.
+    /// </summary>
+    public long RateLimit
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must not be negative");
+    }
+
     /// <summary>Redirects followed per request; one more is an error (a redirect loop shows this way).</summary>
     public int MaxRedirects
     {

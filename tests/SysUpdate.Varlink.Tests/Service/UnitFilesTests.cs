@@ -40,6 +40,14 @@ public sealed class UnitFilesTests
     }
 
     [Fact]
+    public void UpdateService_Background_IdleCpuAndIoScheduling()
+    {
+        var service = Settings("sysupdate-update.service");
+        Assert.Equal("idle", service["CPUSchedulingPolicy"]);
+        Assert.Equal("idle", service["IOSchedulingClass"]);
+    }
+
+    [Fact]
     public void VarlinkService_CanReadCallersProcStat_ProtectProcShowsOtherUsers()
     {
         // hidepid=invisible/ptraceable would hide a caller of another user from root without CAP_SYS_PTRACE.
