@@ -17,10 +17,11 @@ internal sealed record UnitSandbox(
     IReadOnlyList<string>? RestrictNamespaces,
     IReadOnlyList<string>? RestrictAddressFamilies)
 {
-    /// <summary>Keys that are not sandboxing at all.</summary>
+    /// <summary>Keys that are not sandboxing at all (scheduling priorities restrict no system call or resource).</summary>
     private static readonly HashSet<string> NotSandboxing = new(StringComparer.Ordinal)
     {
         "ExecStart", "Type", "NotifyAccess", "StandardInput", "StandardOutput", "StandardError",
+        "CPUSchedulingPolicy", "IOSchedulingClass",
     };
 
     /// <summary>Keys that need PID 1 (mount or UTS namespaces set up by the service manager); the
