@@ -3,35 +3,27 @@ using System.Runtime.InteropServices;
 namespace SysUpdate.Core.Compression;
 
 /// <summary>
-/// gzip members (several in a row, as gzip writes them when files are concatenated) through the system zlib.
-/// Not <see cref="System.IO.Compression.GZipStream"/>: measured on .NET 10, it returns a short result without
-/// error for truncated input and ignores trailing garbage, while the data path must see both as errors.
+/// gzip members (several in a row, as gzip writes them when files are concatenated) through the zlib-ng inside the
+/// .NET runtime (<see cref="RuntimeZlib"/>), driven directly: inflate in gzip mode checks the header, the CRC-32 and
+/// the ISIZE trailer itself, and returning to the caller at each member's end lets <see cref="DecodingStream"/> see
+/// truncation and trailing garbage. Not <see cref="System.IO.Compression.GZipStream"/>: measured on .NET 10, it
+/// returns a short result without error for truncated input and ignores trailing garbage.
 /// </summary>
 internal sealed unsafe class GzipDecoder : IStreamDecoder
 {
-    public const string Library = "libz.so.1";
     private const int GzipWindowBits = 15 + 16; // 32 KiB window, gzip header and trailer only
-    private const int ZOk = 0;
-    private const int ZStreamEnd = 1;
-    private const int ZBufError = -5;
-    private const int ZNoFlush = 0;
-
-    // zlib only compares the major version digit; the struct size guards the layout.
-    private static readonly byte[] ZlibVersion = "1.2.11\0"u8.ToArray();
 
     private readonly ZStreamHandle? _stream;
-    private nint _library;
     private bool _memberEnded;
     private bool _disposed;
 
     public GzipDecoder()
     {
-        _library = NativeCodecLibrary.Load(Library, "zlib1g", "gzip");
         try
         {
             _stream = new ZStreamHandle();
-            int rc = inflateInit2_(_stream.Stream, GzipWindowBits, ZlibVersion, sizeof(ZStreamNative));
-            if (rc != ZOk)
+            int rc = RuntimeZlib.InflateInit2(_stream.Stream, GzipWindowBits);
+            if (rc != RuntimeZlib.Ok)
                 throw new SysUpdateException($"gzip: failed to initialise zlib's inflate: error {rc}");
             _stream.Initialized = true;
         }
@@ -57,8 +49,8 @@ internal sealed unsafe class GzipDecoder : IStreamDecoder
                 return true;
             }
             // Another member follows; it must start with a gzip header again.
-            int reset = inflateReset(s);
-            if (reset != ZOk)
+            int reset = RuntimeZlib.InflateReset2(s, GzipWindowBits);
+            if (reset != RuntimeZlib.Ok)
                 throw new SysUpdateException($"gzip: failed to reset zlib's inflate: error {reset}");
             _memberEnded = false;
         }
@@ -67,7 +59,7 @@ internal sealed unsafe class GzipDecoder : IStreamDecoder
         s->AvailIn = (uint)inputLength;
         s->NextOut = output;
         s->AvailOut = (uint)outputLength;
-        int rc = inflate(s, ZNoFlush);
+        int rc = RuntimeZlib.Inflate(s, RuntimeZlib.NoFlush);
         consumed = inputLength - (int)s->AvailIn;
         written = outputLength - (int)s->AvailOut;
         s->NextIn = 0;
@@ -75,11 +67,11 @@ internal sealed unsafe class GzipDecoder : IStreamDecoder
 
         switch (rc)
         {
-            case ZStreamEnd:
+            case RuntimeZlib.StreamEnd:
                 _memberEnded = true;
                 return true;
-            case ZOk:
-            case ZBufError: // no progress possible; the caller decides whether that means truncation
+            case RuntimeZlib.Ok:
+            case RuntimeZlib.BufError: // no progress possible; the caller decides whether that means truncation
                 return false;
             default:
                 string detail = s->Msg != 0 ? Marshal.PtrToStringUTF8(s->Msg) ?? "" : "";
@@ -94,19 +86,5 @@ internal sealed unsafe class GzipDecoder : IStreamDecoder
             return;
         _disposed = true;
         _stream?.Dispose();
-        if (_library != 0)
-        {
-            NativeLibrary.Free(_library);
-            _library = 0;
-        }
     }
-
-    [DllImport(Library)]
-    private static extern int inflateInit2_(ZStreamNative* strm, int windowBits, byte[] version, int streamSize);
-
-    [DllImport(Library)]
-    private static extern int inflate(ZStreamNative* strm, int flush);
-
-    [DllImport(Library)]
-    private static extern int inflateReset(ZStreamNative* strm);
 }

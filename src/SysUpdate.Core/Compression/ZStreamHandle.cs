@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace SysUpdate.Core.Compression;
 
 /// <summary>
-/// A zlib <c>z_stream</c> in native memory, where it never moves (zlib checks that its state still points back at
-/// the same <c>z_stream</c>). Released with <c>inflateEnd</c> (once the decoder was initialised) and freed when disposed or finalized.
+/// A zlib stream (<see cref="ZStreamNative"/>) in native memory, where it never moves (zlib checks that its state
+/// still points back at the same stream). Released with <c>inflateEnd</c> (once the decoder was initialised) and freed when disposed or finalized.
 /// </summary>
 internal sealed unsafe class ZStreamHandle : SafeHandle
 {
@@ -28,7 +28,7 @@ internal sealed unsafe class ZStreamHandle : SafeHandle
     {
         if (!Initialized)
             return;
-        _ = inflateEnd((ZStreamNative*)handle);
+        _ = RuntimeZlib.InflateEnd((ZStreamNative*)handle);
         Initialized = false;
     }
 
@@ -38,7 +38,4 @@ internal sealed unsafe class ZStreamHandle : SafeHandle
         NativeMemory.Free((void*)handle);
         return true;
     }
-
-    [DllImport(GzipDecoder.Library)]
-    private static extern int inflateEnd(ZStreamNative* strm);
 }

@@ -130,6 +130,28 @@ public sealed class DecompressorTests
     }
 
     [Theory]
+    [InlineData(8, "CRC-32")]
+    [InlineData(4, "ISIZE")]
+    public void OpenRead_GzipTrailerMismatch_ThrowsCompressedDataException(int offsetFromEnd, string field)
+    {
+        // The deflate data stays intact; only the trailer field (CRC-32 at -8, ISIZE at -4) disagrees with it.
+        byte[] compressed = CompressionTestData.Compress(CompressionTestData.Payload(100_000, seed: 6), "gzip", "-c");
+        compressed[^offsetFromEnd] ^= 0x01;
+
+        var error = Assert.Throws<CompressedDataException>(() => DecodeSync(compressed, CompressionFormat.Gzip, readSize: 65536));
+        Assert.False(string.IsNullOrEmpty(error.Message), field);
+    }
+
+    [Fact]
+    public void OpenRead_GzipSecondMemberWithoutHeader_ThrowsCompressedDataException()
+    {
+        byte[] member = CompressionTestData.Compress(CompressionTestData.Payload(5_000, seed: 7), "gzip", "-c");
+        byte[] headless = [.. member, .. member.AsSpan(10)];
+
+        Assert.Throws<CompressedDataException>(() => DecodeSync(headless, CompressionFormat.Gzip, readSize: 4096));
+    }
+
+    [Theory]
     [InlineData("gzip")]
     [InlineData("xz")]
     [InlineData("zstd")]
