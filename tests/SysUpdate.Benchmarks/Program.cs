@@ -37,7 +37,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project tests/SysUpdate.Benchmarks -- MODE [options]
           e2e     [--size-gib N] [--codec raw|zstd|both] [--runs N] [--sync yes|no]
-                  download from Kestrel on loopback into a GPT image slot with the published sysupdate
+                  download from nginx on loopback into a GPT image slot with the published sysupdate
           startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
           planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
                   a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)

@@ -102,5 +102,5 @@ internal sealed class TimedTreeRun
 
     /// <summary>The last lines of a tool's output, for a failure message.</summary>
     public static string Tail(string output, int lines = 8) =>
-        string.Join('\n', output.TrimEnd().Split('\n').TakeLast(lines));
+        output.Trim().Length == 0 ? "(no output)" : string.Join('\n', output.TrimEnd().Split('\n').TakeLast(lines));
 }
