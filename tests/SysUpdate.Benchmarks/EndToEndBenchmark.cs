@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using SysUpdate.Core.Disk;
+using SysUpdate.Integration.Tests.Http;
 
 namespace SysUpdate.Benchmarks;
 
 /// <summary>
-/// The whole data path with the published executable: a payload served by Kestrel on loopback,
+/// The whole data path with the published executable: a payload served by nginx on loopback (sendfile, one
+/// worker, so the server takes little of the client's cores, unlike an in-process Kestrel),
 /// downloaded by <c>sysupdate update</c> into a partition of a sparse GPT image file; next to it each
 /// stage alone (download, SHA-256, decoding, writing), so the ratio to the slowest stage shows how
 /// well the stages overlap.
@@ -81,7 +83,10 @@ internal static class EndToEndBenchmark
         }
         await File.WriteAllTextAsync(Path.Combine(published, "SHA256SUMS"), manifest.ToString()).ConfigureAwait(false);
 
-        await using var server = await InProcessImageServer.StartAsync(published).ConfigureAwait(false);
+        if (!File.Exists(NginxServer.Executable))
+            throw new BenchmarkSetupException($"{NginxServer.Executable} does not exist (apt-get install nginx-light)");
+        await using var nginx = await NginxServer.StartAsync(published).ConfigureAwait(false);
+        var baseUrl = new Uri(nginx.BaseUrl + "/");
         var rows = new List<string>();
         foreach (string codec in codecs)
         {
@@ -89,7 +94,7 @@ internal static class EndToEndBenchmark
             var samples = new List<E2eSample>();
             for (int run = 0; run < runs; run++)
             {
-                var sample = await RunOnceAsync(work, binary, server.BaseUrl, codec, file, size, rawSha256, sync).ConfigureAwait(false);
+                var sample = await RunOnceAsync(work, binary, baseUrl, codec, file, size, rawSha256, sync).ConfigureAwait(false);
                 Console.Error.WriteLine(
                     $"{codec} run {run + 1}/{runs}: e2e {sample.EndToEnd:F2} s, peak RSS {sample.PeakRssBytes / (double)MiB:F1} MiB, child CPU {sample.ChildCpu:F2} s; alone: download {sample.Download:F2} s, "
                     + $"sha256 {sample.Sha256:F2} s, decode {sample.Decode:F2} s, write {sample.Write:F2} s");
@@ -99,7 +104,7 @@ internal static class EndToEndBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Median of {runs} runs, sync={(sync ? "yes" : "no")}; MiB/s are image (uncompressed) MiB per second for every column; peak RSS is the largest.");
+        Console.WriteLine($"Median of {runs} runs, sync={(sync ? "yes" : "no")}, served by nginx (sendfile) on 127.0.0.1; MiB/s are image (uncompressed) MiB per second for every column; peak RSS is the largest.");
         Console.WriteLine();
         Console.WriteLine("e2e is with read-back (the default); \"no read-back\" is the same update with SYSUPDATE_READBACK=0.");
         Console.WriteLine();

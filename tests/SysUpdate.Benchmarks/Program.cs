@@ -5,6 +5,7 @@
 //   chunking [--size-mib 1024] [--runs 3]
 //   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   ratelimit [--size-mib 64] [--limit 16M] [--runs 5] [--work-dir /var/tmp]
+//   compare [--size-mib 512] [--runs 3] [--check-runs 7] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition] [--readback yes|no] [--chroot DIR] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -20,6 +21,7 @@ try
         "chunking" => await ChunkingBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "ratelimit" => await RateLimitBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "compare" => await CompareBenchmark.RunAsync(rest).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -35,7 +37,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project tests/SysUpdate.Benchmarks -- MODE [options]
           e2e     [--size-gib N] [--codec raw|zstd|both] [--runs N] [--sync yes|no]
-                  download from Kestrel on loopback into a GPT image slot with the published sysupdate
+                  download from nginx on loopback into a GPT image slot with the published sysupdate
           startup [--runs N]   whole-process time of 'sysupdate --definitions=transfer.d/demo check-new'
           planning [--sizes N,N] [--runs N]   parse, match, plan and whole-process check-new for
                   a SHA256SUMS with N versions (near-linear growth shows as time ratio ~ size ratio)
@@ -46,6 +48,10 @@ static int Usage()
           ratelimit [--size-mib N] [--limit SIZE] [--runs N] [--work-dir DIR]
                   whole-process 'sysupdate --rate-limit=SIZE update' of an N MiB url-file from Kestrel on
                   loopback, median of N runs (goal: 64 MiB at 16M in 3.5–5 s), beside one unlimited run
+          compare [--size-mib N] [--runs N] [--check-runs N] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition]
+                  [--readback yes|no] [--chroot DIR] [--work-dir DIR]   (root) side by side with systemd 262.1's
+                  systemd-sysupdate (chroot from 'tests/test72-262/run.sh --build-only'): update per codec into a file
+                  and a partition, and check-new, from nginx on loopback, alternating; ratio ref/ours per run, median, peak RSS
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

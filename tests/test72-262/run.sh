@@ -7,6 +7,8 @@
 #   bash tests/test72-262/run.sh                 our published binary (artifacts/bin/sysupdate)
 #   bash tests/test72-262/run.sh --binary PATH   another binary
 #   bash tests/test72-262/run.sh --upstream      systemd 262.1's own systemd-sysupdate (shows the harness)
+#   bash tests/test72-262/run.sh --build-only    only build (or check) the chroot, run nothing; the compare
+#                                                benchmark runs the real 262.1 binary from it
 #
 # Exit status: 0 passed, 1 failed, 77 skipped (not root, no loop devices, or systemd 262.1 no longer
 # served by the mirror). The chroot is built once into $TEST72_CHROOT (default
@@ -20,11 +22,13 @@ chroot_dir=${TEST72_CHROOT:-/var/tmp/sysupdate-test72-sid-$pin}
 log=${TEST72_LOG:-$repo/artifacts/test72-262.log}
 binary=$repo/artifacts/bin/sysupdate
 upstream=
+build_only=
 while [ $# -gt 0 ]; do
   case "$1" in
     --upstream) upstream=1 ;;
+    --build-only) build_only=1 ;;
     --binary) binary=$(realpath "$2"); shift ;;
-    *) echo "usage: run.sh [--upstream | --binary PATH]" >&2; exit 2 ;;
+    *) echo "usage: run.sh [--upstream | --binary PATH | --build-only]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -32,7 +36,7 @@ done
 skip() { echo "TEST-72 v$pin: skipped: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (chroot, loop devices)"
 [ -e /dev/loop-control ] || skip "no loop device support"
-[ -n "$upstream" ] || [ -x "$binary" ] || { echo "TEST-72 v$pin: $binary is missing; publish first (dotnet publish src/SysUpdate.Cli -c Release -o artifacts/bin)" >&2; exit 1; }
+[ -n "$upstream$build_only" ] || [ -x "$binary" ] || { echo "TEST-72 v$pin: $binary is missing; publish first (dotnet publish src/SysUpdate.Cli -c Release -o artifacts/bin)" >&2; exit 1; }
 
 build_chroot() {
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
@@ -73,6 +77,10 @@ build_chroot() {
 [ -f "$chroot_dir/usr/lib/systemd/tests/testdata/units/TEST-72-SYSUPDATE.sh" ] || build_chroot
 installed=$(chroot "$chroot_dir" dpkg-query -W -f '${Version}' systemd)
 case "$installed" in $pin-*) ;; *) echo "TEST-72 v$pin: the chroot has systemd $installed, not $pin; remove $chroot_dir to rebuild" >&2; exit 1 ;; esac
+if [ -n "$build_only" ]; then
+  echo "TEST-72 v$pin: chroot ready in $chroot_dir (systemd $installed)"
+  exit 0
+fi
 
 mkdir -p "$(dirname "$log")"
 bind_source=$binary
