@@ -39,6 +39,12 @@ internal static partial class SysUpdateLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Selected update '{Version}' is older than newest installed version, proceeding anyway.")]
     public static partial void OlderThanInstalled(this ILogger logger, string version);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Selected update '{Version}' is older than the booted version '{Booted}', proceeding anyway.")]
+    public static partial void OlderThanBooted(this ILogger logger, string version, string booted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Newest available version '{Version}' is older than the booted version '{Booted}', not offering it. Name it explicitly to downgrade.")]
+    public static partial void DowngradeHeldBack(this ILogger logger, string version, string booted);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Selected update '{Version}' for install.")]
     public static partial void SelectedForInstall(this ILogger logger, string version);
 

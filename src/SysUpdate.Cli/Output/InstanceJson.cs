@@ -28,6 +28,10 @@ internal static class InstanceJson
         w.WriteBoolean("obsolete", flags.HasFlag(UpdateSetFlags.Obsolete));
         w.WriteBoolean("protected", flags.HasFlag(UpdateSetFlags.Protected));
         w.WriteBoolean("incomplete", flags.HasFlag(UpdateSetFlags.Incomplete));
+        // Only when set: systemd 262.1's updatectl reports fields it does not know, and it cannot know
+        // this one (262.1 has no MaxVersion=), so a document without a too-new version stays as it was.
+        if (flags.HasFlag(UpdateSetFlags.TooNew))
+            w.WriteBoolean("tooNew", true);
     }
 
     /// <param name="omit">CLI columns hidden from the table (no row has data there): left out entirely.</param>

@@ -18,4 +18,13 @@ internal sealed record Component
     public bool? Suggest { get; init; }
 
     public IReadOnlyList<(string Key, string Value)> SuggestConditions { get; init; } = [];
+
+    /// <summary><c>MinVersion=</c>: older versions of every transfer of the component are obsolete.</summary>
+    public string? MinVersion { get; init; }
+
+    /// <summary><c>MaxVersion=</c>: newer versions of every transfer of the component are too new.</summary>
+    public string? MaxVersion { get; init; }
+
+    /// <summary><c>ProtectVersion=</c>: versions of the component never removed.</summary>
+    public IReadOnlyList<string> ProtectVersions { get; init; } = [];
 }

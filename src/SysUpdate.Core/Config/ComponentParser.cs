@@ -7,13 +7,30 @@ internal static class ComponentParser
     {
         var common = new SuggestableSection(enabledByDefault: true);
         var documentation = new List<string>();
+        var protect = new List<string>();
+        string? min = null, max = null;
+        SourceLocation? minLocation = null, maxLocation = null;
         common.Read("Component", files, diagnostics, e =>
         {
-            if (e.Key != "Documentation")
-                return false;
-            UrlSetting.Append(e, documentation, specifiers, diagnostics);
-            return true;
+            switch (e.Key)
+            {
+                case "Documentation":
+                    UrlSetting.Append(e, documentation, specifiers, diagnostics);
+                    return true;
+                case "MinVersion":
+                    (min, minLocation) = (VersionBoundSetting.Parse(e, specifiers), e.Location);
+                    return true;
+                case "MaxVersion":
+                    (max, maxLocation) = (VersionBoundSetting.Parse(e, specifiers), e.Location);
+                    return true;
+                case "ProtectVersion":
+                    VersionBoundSetting.AppendProtected(e, specifiers, protect);
+                    return true;
+                default:
+                    return false;
+            }
         });
+        VersionBoundSetting.RequireOrdered(min, minLocation, max, maxLocation);
         return new Component
         {
             Name = name,
@@ -23,6 +40,9 @@ internal static class ComponentParser
             Enabled = common.Enabled,
             Suggest = common.Suggest,
             SuggestConditions = common.Conditions,
+            MinVersion = min,
+            MaxVersion = max,
+            ProtectVersions = protect,
         };
     }
 }

@@ -46,7 +46,11 @@ internal static class DefinitionLoader
 
         Component? component = null;
         if (options.Component is { } componentName && options.DefinitionsDirectory is null)
+        {
             component = LoadComponent(options.Root, componentName, specifiers, diagnostics);
+            for (int i = 0; i < transfers.Count; i++)
+                transfers[i] = ComponentBounds.Apply(transfers[i], component);
+        }
 
         return new Definitions
         {

@@ -16,6 +16,9 @@ internal sealed record Transfer
 
     public string? MinVersion { get; init; }
 
+    /// <summary><c>MaxVersion=</c>: newer versions are listed as too new and never installed.</summary>
+    public string? MaxVersion { get; init; }
+
     public IReadOnlyList<string> ProtectVersions { get; init; } = [];
 
     /// <summary><c>Verify=</c>; null means the default (yes).</summary>

@@ -15,8 +15,8 @@ internal sealed class TransferParser
 
     private static readonly Dictionary<(string Section, string Key), Action<TransferParser, UnitFileEntry>> Keys = new()
     {
-        [("Transfer", "MinVersion")] = (p, e) => p._minVersion = p.ParseVersionBound(e),
-        [("Transfer", "MaxVersion")] = (p, e) => p.ParseVersionBound(e),
+        [("Transfer", "MinVersion")] = (p, e) => (p._minVersion, p._minVersionLocation) = (p.ParseVersionBound(e), e.Location),
+        [("Transfer", "MaxVersion")] = (p, e) => (p._maxVersion, p._maxVersionLocation) = (p.ParseVersionBound(e), e.Location),
         [("Transfer", "ProtectVersion")] = (p, e) => p.ParseProtectVersion(e),
         [("Transfer", "Verify")] = (p, e) => p._verify = ParseTristate(e),
         [("Transfer", "ChangeLog")] = (p, e) => p.ParseUrls(e, p._changeLog),
@@ -61,6 +61,9 @@ internal sealed class TransferParser
     private readonly List<string> _features = [];
     private readonly List<string> _requisiteFeatures = [];
     private string? _minVersion;
+    private SourceLocation? _minVersionLocation;
+    private string? _maxVersion;
+    private SourceLocation? _maxVersionLocation;
     private bool? _verify;
     private Guid? _partitionType;
     private Guid? _partitionUuid;
@@ -117,6 +120,7 @@ internal sealed class TransferParser
     private Transfer Finalize(string id, string path, bool haveTransferSource)
     {
         var origin = new SourceLocation(path, 1);
+        VersionBoundSetting.RequireOrdered(_minVersion, _minVersionLocation, _maxVersion, _maxVersionLocation);
         if (_source.Type is not { } sourceType || !sourceType.IsSource())
             throw new ConfigSyntaxException(_source.TypeLocation ?? origin,
                 "Source Type= must be one of url-file, url-tar, tar, regular-file, directory, subvolume");
@@ -212,6 +216,7 @@ internal sealed class TransferParser
                 PartitionType = targetType == ResourceType.Partition ? _partitionType ?? GptPartitionTypes.LinuxGeneric : null,
             },
             MinVersion = _minVersion,
+            MaxVersion = _maxVersion,
             ProtectVersions = _protectVersions.ToList(),
             Verify = _verify,
             ChangeLog = _changeLog.ToList(),

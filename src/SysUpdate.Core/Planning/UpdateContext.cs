@@ -152,8 +152,16 @@ internal sealed class UpdateContext : IDisposable
         Logger.DeterminingInstalled();
         if (!Options.Offline)
             Logger.DeterminingAvailable();
-        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline);
+        var floor = DowngradeFloor;
+        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline, floor);
+        if (Plan.HeldBackDowngrade is { } held && floor is not null)
+            Logger.DowngradeHeldBack(held.Version, floor.BootedVersion);
     }
+
+    /// <summary>The booted version no automatic choice goes below: the host's <c>IMAGE_VERSION=</c>.
+    /// A component is versioned on its own, so it has none.</summary>
+    public DowngradeFloor? DowngradeFloor =>
+        Component is null && Host.OsRelease("IMAGE_VERSION") is { Length: > 0 } booted ? new DowngradeFloor(booted) : null;
 
     /// <summary>Plans from installed instances only (for <c>pending</c>/<c>reboot</c>).</summary>
     public void PlanInstalledOnly()

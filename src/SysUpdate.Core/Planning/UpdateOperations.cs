@@ -66,6 +66,8 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             throw new SysUpdateException($"Selected update '{set.Version}' is not available, refusing.") { Errno = Errno.EINVAL };
         if (set.Has(UpdateSetFlags.Obsolete))
             throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { Errno = Errno.EINVAL };
+        if (set.Has(UpdateSetFlags.TooNew))
+            throw new VersionTooNewException(set.Version);
         WarnIfOld(set);
         context.Logger.SelectedForInstall(set.Version);
 
@@ -181,6 +183,8 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             throw new SysUpdateException($"Selected update '{set.Version}' is not pending installation, refusing.") { Errno = Errno.EINVAL };
         if (set.Has(UpdateSetFlags.Obsolete))
             throw new SysUpdateException($"Selected update '{set.Version}' is obsolete, refusing.") { Errno = Errno.EINVAL };
+        if (set.Has(UpdateSetFlags.TooNew))
+            throw new VersionTooNewException(set.Version);
         WarnIfOld(set);
         context.Logger.SelectedForInstall(set.Version);
 
@@ -252,6 +256,8 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             context.Logger.NotNewest(set.Version);
         if (context.Plan.NewestInstalled is { } newest && VersionComparer.Compare(newest.Version, set.Version) > 0)
             context.Logger.OlderThanInstalled(set.Version);
+        if (context.DowngradeFloor is { } floor && floor.Refuses(set.Version))
+            context.Logger.OlderThanBooted(set.Version, floor.BootedVersion);
     }
 
     private static bool IsTargetInstance(TransferRuntime transfer, Instance instance) => transfer.TargetInstances.Contains(instance);

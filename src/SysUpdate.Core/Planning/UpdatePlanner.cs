@@ -8,11 +8,14 @@ namespace SysUpdate.Core.Planning;
 /// <c>context_discover_update_sets_by_flag</c>: one pass over installed (target) instances, then —
 /// unless offline — one over available (source) instances, walking versions newest to oldest.
 /// A version is available only if every transfer's source has it; a version missing from some
-/// target is installed but incomplete (never treated as absent).
+/// target is installed but incomplete (never treated as absent). A version newer than a transfer's
+/// <c>MaxVersion=</c> is too new: it is listed but never the newest available nor the candidate, so
+/// the newest version within the bounds is offered instead. With a <see cref="DowngradeFloor"/>, a
+/// candidate older than the booted version is held back.
 /// </summary>
 internal static class UpdatePlanner
 {
-    public static UpdatePlan Plan(IReadOnlyList<TransferInstances> transfers, bool offline)
+    public static UpdatePlan Plan(IReadOnlyList<TransferInstances> transfers, bool offline, DowngradeFloor? floor = null)
     {
         var sets = new List<UpdateSet>();
         UpdateSet? candidate = null, newestInstalled = null;
@@ -22,7 +25,10 @@ internal static class UpdatePlanner
             RunPass(transfers, UpdateSetFlags.Available, sets, ref candidate, ref newestInstalled);
 
         sets.Sort((a, b) => VersionComparer.Compare(b.Version, a.Version));
-        return new UpdatePlan(sets, candidate, newestInstalled);
+        UpdateSet? heldBack = null;
+        if (candidate is not null && floor is not null && floor.Refuses(candidate.Version))
+            (heldBack, candidate) = (candidate, null);
+        return new UpdatePlan(sets, candidate, newestInstalled) { HeldBackDowngrade = heldBack };
     }
 
     private static void RunPass(
@@ -90,8 +96,7 @@ internal static class UpdatePlanner
                 }
                 matches[k] = match;
 
-                if (t.Transfer.MinVersion is { } min && VersionComparer.Compare(min, cursor) > 0)
-                    extra |= UpdateSetFlags.Obsolete;
+                extra |= VersionBounds.Of(t.Transfer).Classify(cursor);
                 if (t.Transfer.ProtectVersions.Contains(cursor))
                     extra |= UpdateSetFlags.Protected;
                 if (match is { IsPartial: true })
@@ -117,19 +122,22 @@ internal static class UpdatePlanner
                 // The newest installed set is incomplete and now available: repair it, unless
                 // something else is already the candidate.
                 if (existing.Has(UpdateSetFlags.Newest | UpdateSetFlags.Installed | UpdateSetFlags.Incomplete | UpdateSetFlags.Available)
-                    && candidate is null && !existing.Has(UpdateSetFlags.Obsolete))
+                    && candidate is null && (existing.Flags & (UpdateSetFlags.Obsolete | UpdateSetFlags.TooNew)) == 0)
                     candidate = existing;
                 newestFound = true;
                 continue;
             }
 
-            var set = new UpdateSet(cursor, pass | (newestFound ? 0 : UpdateSetFlags.Newest) | extra, matches);
+            // Among available versions, one beyond MaxVersion= does not count as the newest: the newest
+            // one within the bounds is offered instead.
+            bool countsAsNewest = pass == UpdateSetFlags.Installed || (extra & UpdateSetFlags.TooNew) == 0;
+            var set = new UpdateSet(cursor, pass | (newestFound || !countsAsNewest ? 0 : UpdateSetFlags.Newest) | extra, matches);
             sets.Add(set);
-            newestFound = true;
+            newestFound |= countsAsNewest;
 
             if (set.Has(UpdateSetFlags.Newest | UpdateSetFlags.Installed))
                 newestInstalled = set;
-            if ((set.Flags & (UpdateSetFlags.Newest | UpdateSetFlags.Installed | UpdateSetFlags.Available | UpdateSetFlags.Obsolete))
+            if ((set.Flags & (UpdateSetFlags.Newest | UpdateSetFlags.Installed | UpdateSetFlags.Available | UpdateSetFlags.Obsolete | UpdateSetFlags.TooNew))
                 == (UpdateSetFlags.Newest | UpdateSetFlags.Available))
                 candidate = set;
         }
@@ -139,7 +147,7 @@ internal static class UpdatePlanner
             candidate = null;
 
         if (newestInstalled is not null && (newestInstalled.Flags & (UpdateSetFlags.Pending | UpdateSetFlags.Partial)) != 0
-            && candidate is null)
+            && !newestInstalled.Has(UpdateSetFlags.TooNew) && candidate is null)
             candidate = newestInstalled;
     }
 

@@ -1,6 +1,7 @@
 namespace SysUpdate.Core.Planning;
 
-/// <summary>What is known about a version across all transfers; bit values as upstream.</summary>
+/// <summary>What is known about a version across all transfers; bit values as upstream
+/// (<see cref="TooNew"/> is ours: upstream 262.1 has no <c>MaxVersion=</c>).</summary>
 [Flags]
 internal enum UpdateSetFlags
 {
@@ -13,6 +14,9 @@ internal enum UpdateSetFlags
     Incomplete = 32,
     Partial = 64,
     Pending = 128,
+
+    /// <summary>Newer than a transfer's or the component's <c>MaxVersion=</c>: never installed.</summary>
+    TooNew = 256,
 }
 
 internal static class UpdateSetFlagsText
@@ -21,6 +25,12 @@ internal static class UpdateSetFlagsText
     /// for; the same words for the same flag combinations as upstream.</summary>
     public static string ToAssessment(this UpdateSetFlags flags)
     {
+        if (flags.HasFlag(UpdateSetFlags.TooNew))
+        {
+            // A version only on the server is simply "too-new"; anything else says what it is, and that it is too new.
+            string rest = (flags & ~UpdateSetFlags.TooNew).ToAssessment();
+            return rest is "available" or "candidate" ? "too-new" : rest + "+too-new";
+        }
         // Pending carries no meaning once the set is known to be incomplete.
         if (flags.HasFlag(UpdateSetFlags.Installed | UpdateSetFlags.Incomplete))
             flags &= ~UpdateSetFlags.Pending;
@@ -59,7 +69,8 @@ internal static class UpdateSetFlagsText
     /// <summary>The glyph of the list table's first column.</summary>
     public static string ToGlyph(this UpdateSetFlags flags)
     {
-        if (flags == 0 || flags.HasFlag(UpdateSetFlags.Obsolete))
+        if (flags == 0 || flags.HasFlag(UpdateSetFlags.Obsolete)
+            || (flags & (UpdateSetFlags.TooNew | UpdateSetFlags.Installed)) == UpdateSetFlags.TooNew)
             return "×";
         if (flags.HasFlag(UpdateSetFlags.Installed | UpdateSetFlags.Incomplete))
             flags &= ~UpdateSetFlags.Pending;

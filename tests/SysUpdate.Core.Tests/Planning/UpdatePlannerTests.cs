@@ -147,4 +147,92 @@ public class UpdatePlannerTests
     [InlineData((int)(UpdateSetFlags.Installed | UpdateSetFlags.Obsolete | UpdateSetFlags.Incomplete | UpdateSetFlags.Protected), "protected+obsolete+incomplete")]
     public void ToAssessment_FlagCombination_UpstreamWord(int flags, string expected) =>
         Assert.Equal(expected, ((UpdateSetFlags)flags).ToAssessment());
+
+    private static TransferInstances Bounded(string[] sources, string[] targets, string? min = null, string? max = null) =>
+        T("a", sources, targets, MakeTransfer("a", min) with { MaxVersion = max });
+
+    [Theory]
+    [InlineData(new[] { "1", "2", "3" }, new string[0], "2", "2", "3:too-new 2:candidate 1:available")]
+    [InlineData(new[] { "1", "2", "3" }, new[] { "1" }, "3", "3", "3:candidate 2:available 1:current")]
+    [InlineData(new[] { "1", "2", "3" }, new[] { "2" }, "2", null, "3:too-new 2:current 1:available")]
+    [InlineData(new[] { "1", "2", "3" }, new[] { "3" }, "2", null, "3:current+too-new 2:available 1:available")]
+    [InlineData(new[] { "3", "4" }, new string[0], "2", null, "4:too-new 3:too-new")]
+    [InlineData(new[] { "1", "2", "2.1", "3" }, new string[0], "2.1", "2.1", "3:too-new 2.1:candidate 2:available 1:available")]
+    public void Plan_MaxVersion_NewestAllowedIsCandidate(string[] sources, string[] targets, string max, string? candidate, string expected)
+    {
+        var plan = UpdatePlanner.Plan([Bounded(sources, targets, max: max)], offline: false);
+        Assert.Equal(candidate, plan.Candidate?.Version);
+        Assert.Equal(expected, Describe(plan));
+    }
+
+    [Fact]
+    public void Plan_MaxVersionOnOneTransfer_SetTooNewForAll()
+    {
+        var bounded = T("b", ["1", "2"], [], MakeTransfer("b") with { MaxVersion = "1" });
+        var plan = UpdatePlanner.Plan([T("a", ["1", "2"], []), bounded], offline: false);
+        Assert.Equal("1", plan.Candidate?.Version);
+        Assert.Equal("2:too-new 1:candidate", Describe(plan));
+    }
+
+    [Fact]
+    public void Plan_MinAndMaxVersion_OnlyVersionsBetweenOffered()
+    {
+        var plan = UpdatePlanner.Plan([Bounded(["1", "2", "3", "4"], [], min: "2", max: "3")], offline: false);
+        Assert.Equal("3", plan.Candidate?.Version);
+        Assert.Equal("4:too-new 3:candidate 2:available 1:available+obsolete", Describe(plan));
+    }
+
+    [Fact]
+    public void Plan_PendingTooNew_NotTheCandidate()
+    {
+        var transfer = MakeTransfer("a") with { MaxVersion = "1" };
+        var t = new TransferInstances(transfer, InstanceOrder.NewestFirst([I("1"), I("2")]),
+            InstanceOrder.NewestFirst([I("1"), I("2", pending: true)]));
+        var plan = UpdatePlanner.Plan([t], offline: false);
+        Assert.Null(plan.Candidate);
+    }
+
+    [Theory]
+    [InlineData("5", new[] { "3", "4" }, null, "4")]
+    [InlineData("5", new[] { "4", "6" }, "6", null)]
+    [InlineData("4", new[] { "3", "4" }, "4", null)]
+    public void Plan_DowngradeFloor_HoldsBackOlderThanBooted(string booted, string[] sources, string? candidate, string? heldBack)
+    {
+        var plan = UpdatePlanner.Plan([T("a", sources, [])], offline: false, new DowngradeFloor(booted));
+        Assert.Equal(candidate, plan.Candidate?.Version);
+        Assert.Equal(heldBack, plan.HeldBackDowngrade?.Version);
+        // Still listed, and still found when named.
+        Assert.NotNull(plan.Find(sources[0]));
+    }
+
+    [Theory]
+    [InlineData(2 | 256, "too-new", "×")]         // available
+    [InlineData(4 | 1 | 256, "current+too-new", "●")] // installed, newest
+    [InlineData(4 | 2 | 256, "installed+too-new", " ")] // installed, available
+    [InlineData(4 | 16 | 256, "protected+too-new", "○")] // installed, protected
+    public void TooNew_AssessmentAndGlyph(int bits, string assessment, string glyph)
+    {
+        var flags = (UpdateSetFlags)bits;
+        Assert.Equal(assessment, flags.ToAssessment());
+        Assert.Equal(glyph, flags.ToGlyph());
+    }
+
+    [Theory]
+    [InlineData(null, null, "5", "")]
+    [InlineData("2", "4", "2", "")]
+    [InlineData("2", "4", "4", "")]
+    [InlineData("2", "4", "1.9", "obsolete")]
+    [InlineData("2", "4", "4.0.1", "too-new")]
+    [InlineData(null, "4", "4~rc1", "")]
+    public void VersionBounds_Classify_InclusiveBounds(string? min, string? max, string version, string expected)
+    {
+        var flags = new VersionBounds(min, max).Classify(version);
+        Assert.Equal(expected, flags switch
+        {
+            UpdateSetFlags.None => "",
+            UpdateSetFlags.Obsolete => "obsolete",
+            UpdateSetFlags.TooNew => "too-new",
+            _ => flags.ToString(),
+        });
+    }
 }

@@ -101,6 +101,8 @@ internal static class ListCommand
             + ((flags & (UpdateSetFlags.Installed | UpdateSetFlags.Available | UpdateSetFlags.Newest)) == (UpdateSetFlags.Available | UpdateSetFlags.Newest) ? " (newest)" : ""));
         o.WriteLine("Protected: " + YesNo(set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Protected)));
         o.WriteLine(" Obsolete: " + YesNo(flags.HasFlag(UpdateSetFlags.Obsolete)));
+        if (flags.HasFlag(UpdateSetFlags.TooNew))
+            o.WriteLine("  Too new: yes (beyond MaxVersion=)");
         foreach (var url in changelogs)
             o.WriteLine($"ChangeLog: {url}");
         o.WriteLine();
