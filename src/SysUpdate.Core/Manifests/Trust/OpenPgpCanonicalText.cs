@@ -1,9 +1,10 @@
 namespace SysUpdate.Core.Manifests.Trust;
 
 /// <summary>
-/// The bytes a text-mode OpenPGP signature (type 0x01) is computed over, as gpg's text filter makes them: each line
-/// loses its trailing spaces, tabs and carriage returns, and every line break becomes CR LF. A last line without a
-/// line break gets none.
+/// The bytes a text-mode OpenPGP signature (type 0x01) is computed over, as gpg's text filter makes them for a
+/// detached signature: each line loses its trailing carriage returns and its line feed becomes CR LF; trailing spaces
+/// and tabs stay (only the clear-signed framework strips those, see <see cref="ClearSignedManifest"/>). A last line
+/// without a line feed gets none.
 /// </summary>
 internal static class OpenPgpCanonicalText
 {
@@ -15,7 +16,7 @@ internal static class OpenPgpCanonicalText
         {
             int end = text.IndexOf((byte)'\n');
             ReadOnlySpan<byte> line = end < 0 ? text : text[..end];
-            line = line.TrimEnd(" \t\r"u8);
+            line = line.TrimEnd((byte)'\r');
             line.CopyTo(output.AsSpan(length));
             length += line.Length;
             if (end < 0)
