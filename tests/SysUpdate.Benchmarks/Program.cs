@@ -5,6 +5,7 @@
 //   chunking [--size-mib 1024] [--runs 3]
 //   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   ratelimit [--size-mib 64] [--limit 16M] [--runs 5] [--work-dir /var/tmp]
+//   verify  [--runs 11] [--sysupdate PATH] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -20,6 +21,7 @@ try
         "chunking" => await ChunkingBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "ratelimit" => await RateLimitBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
+        "verify" => await VerifyBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -46,6 +48,9 @@ static int Usage()
           ratelimit [--size-mib N] [--limit SIZE] [--runs N] [--work-dir DIR]
                   whole-process 'sysupdate --rate-limit=SIZE update' of an N MiB url-file from Kestrel on
                   loopback, median of N runs (goal: 64 MiB at 16M in 3.5–5 s), beside one unlimited run
+          verify  [--runs N] [--sysupdate PATH] [--work-dir DIR]
+                  whole-process 'sysupdate check-new' against a gpg-signed SHA256SUMS on loopback, verified vs
+                  --verify=no (median of N), and the in-process OpenPGP check alone; --sysupdate measures another build
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

@@ -141,6 +141,17 @@ public sealed class OpenPgpSignatureSchemeDifferentialTests(GpgDifferentialKeys 
         await AssertSameAsGpgAsync(false, Manifest, mixed, keys.TrustedKeyring);
     }
 
+    [GpgFact]
+    public async Task KeySelfSignatureAsDocumentSignature_Refused()
+    {
+        Assert.True(SysUpdate.Core.Manifests.OpenPgpPacketReader.TryReadAll(File.ReadAllBytes(keys.Ed25519Keyring), out var packets));
+        byte[] selfSignature = packets.First(p => p.Tag == SysUpdate.Core.Manifests.OpenPgpPacket.SignatureTag).Raw.ToArray();
+
+        await AssertSameAsGpgAsync(false, Manifest, selfSignature, keys.TrustedKeyring);
+        var error = await Assert.ThrowsAsync<SysUpdateException>(() => Scheme(keys.TrustedKeyring).FindTrustedSignersAsync(Manifest, selfSignature, Url, default));
+        Assert.Equal(Errno.EBADMSG, error.Errno);
+    }
+
     /// <summary>The documented difference: gpg fails the whole file on the unknown key; we skip it, for key rotation.</summary>
     [GpgFact]
     public async Task TrustedAndUnknownPackets_GpgRefuses_WeCountTheTrustedOne()
