@@ -96,10 +96,34 @@ internal sealed class ClearSignedManifest
         return true;
     }
 
-    /// <summary>The distinct trusted keys whose text signature over <see cref="SignedText"/> is good (see <see cref="OpenPgpSignatureScheme"/>).</summary>
+    /// <summary>
+    /// The distinct trusted keys whose text signature over <see cref="SignedText"/> is good (see
+    /// <see cref="OpenPgpSignatureScheme"/>). As gpg, a signature whose digest the <c>Hash:</c> headers do not name
+    /// refuses the manifest.
+    /// </summary>
     public Task<IReadOnlySet<string>> FindTrustedSignersAsync(OpenPgpSignatureScheme scheme, string url, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scheme);
+        if (HashAlgorithms.Count > 0 && OpenPgpSignatureFile.Read(Signature) is { } signatures &&
+            signatures.Select(s => DigestName(s.HashAlgorithm)).FirstOrDefault(name => !HashAlgorithms.Contains(name, StringComparer.OrdinalIgnoreCase)) is { } conflict)
+        {
+            throw new SysUpdateException(
+                $"{url}: Signature verification failed (a signature uses {conflict}, the Hash: header names {string.Join(", ", HashAlgorithms)}); " +
+                "make sure the manifest is signed by a key in the keyrings, or the download is not tampered with")
+            { Errno = Errno.EBADMSG };
+        }
         return scheme.FindTrustedSignersAsync(SignedText, Signature, url, cancellationToken);
     }
+
+    private static string DigestName(Org.BouncyCastle.Bcpg.HashAlgorithmTag tag) => tag switch
+    {
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.MD5 => "MD5",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha1 => "SHA1",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.RipeMD160 => "RIPEMD160",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha224 => "SHA224",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha256 => "SHA256",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha384 => "SHA384",
+        Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha512 => "SHA512",
+        _ => ((int)tag).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

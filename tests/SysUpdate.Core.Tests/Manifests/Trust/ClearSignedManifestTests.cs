@@ -59,6 +59,21 @@ public sealed class ClearSignedManifestTests(GpgDifferentialKeys keys) : IClassF
     }
 
     [GpgFact]
+    public async Task HashHeaderNamesAnotherDigest_RefusedLikeGpg()
+    {
+        byte[] file = ClearSign(keys.Ed25519Home, GpgDifferentialKeys.Manifest);
+        string text = Encoding.UTF8.GetString(file);
+        Assert.Contains("\nHash: SHA256\n", text, StringComparison.Ordinal);
+        byte[] conflicting = Encoding.UTF8.GetBytes(text.Replace("\nHash: SHA256\n", "\nHash: SHA512\n", StringComparison.Ordinal));
+
+        Assert.False(GpgVerifiesClearSigned(conflicting, keys.TrustedKeyring));
+        Assert.True(ClearSignedManifest.TryParse(conflicting, out ClearSignedManifest parsed));
+        var error = await Assert.ThrowsAsync<SysUpdateException>(
+            () => parsed.FindTrustedSignersAsync(new OpenPgpSignatureScheme(null, keys.TrustedKeyring), Url));
+        Assert.Equal(Errno.EBADMSG, error.Errno);
+    }
+
+    [GpgFact]
     public async Task ForeignKey_NoTrustedSigner()
     {
         byte[] file = ClearSign(keys.ForeignHome, GpgDifferentialKeys.Manifest);
