@@ -6,6 +6,7 @@
 //   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   ratelimit [--size-mib 64] [--limit 16M] [--runs 5] [--work-dir /var/tmp]
 //   compare [--size-mib 512] [--runs 3] [--check-runs 7] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition] [--readback yes|no] [--chroot DIR] [--work-dir /var/tmp]
+//   verify  [--runs 11] [--sysupdate PATH] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
 
@@ -22,6 +23,7 @@ try
         "delta" => await DeltaBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "ratelimit" => await RateLimitBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "compare" => await CompareBenchmark.RunAsync(rest).ConfigureAwait(false),
+        "verify" => await VerifyBenchmark.RunAsync(BenchmarkArguments.Parse(rest)).ConfigureAwait(false),
         "micro" => MicroBenchmarks.Run(rest),
         _ => Usage(),
     };
@@ -52,6 +54,9 @@ static int Usage()
                   [--readback yes|no] [--chroot DIR] [--work-dir DIR]   (root) side by side with systemd 262.1's
                   systemd-sysupdate (chroot from 'tests/test72-262/run.sh --build-only'): update per codec into a file
                   and a partition, and check-new, from nginx on loopback, alternating; ratio ref/ours per run, median, peak RSS
+          verify  [--runs N] [--sysupdate PATH] [--work-dir DIR]
+                  whole-process 'sysupdate check-new' against a gpg-signed SHA256SUMS on loopback, verified vs
+                  --verify=no (median of N), and the in-process OpenPGP check alone; --sysupdate measures another build
           micro   [BenchmarkDotNet options]   version compare, pattern match, SHA256SUMS parse, planning
         The published executable: $SYSUPDATE_BIN, default artifacts/bin/sysupdate
         (dotnet publish src/SysUpdate.Cli -c Release -nologo -o artifacts/bin).

@@ -8,16 +8,17 @@ namespace SysUpdate.Core.Manifests;
 /// signer's key block (<c>gpg --include-key-block</c>, subpacket 38). If that block's primary key is already in a
 /// trusted keyring, its subkeys that the keyring lacks are appended to the keyring's copy of that key. Nothing else is
 /// taken from the block: not a new primary key, not its user IDs, and nothing the keyring already has (so its
-/// revocations stay). gpg then checks every subkey's binding signature against the trusted primary as usual.
+/// revocations stay). <see cref="Trust.OpenPgpTrustedKeys"/> then checks every subkey's binding signature against the trusted
+/// primary, as gpg does.
 /// </summary>
 internal static class EmbeddedKeyBlockMerger
 {
     private const int KeyBlockSubpacketType = 38;
 
     /// <summary>
-    /// The merged key(s) as a keyring for gpg to consult before the trusted ones, or null when the signature carries no
-    /// key block whose primary key is trusted and that adds a subkey. Unparseable input is never an error here: gpg
-    /// judges the signature and keyrings themselves.
+    /// The merged key(s) as a keyring to consult before the trusted ones, or null when the signature carries no
+    /// key block whose primary key is trusted and that adds a subkey. Unparseable input is never an error here: the
+    /// verifier judges the signature and keyrings themselves.
     /// </summary>
     public static byte[]? Merge(IReadOnlyList<ReadOnlyMemory<byte>> trustedKeyrings, ReadOnlyMemory<byte> signature)
     {

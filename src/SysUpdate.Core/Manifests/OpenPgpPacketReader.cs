@@ -4,7 +4,7 @@ namespace SysUpdate.Core.Manifests;
 
 /// <summary>
 /// Splits binary OpenPGP data (a keyring, a detached signature, an embedded key block) into packets. Only the framing
-/// is read; the cryptography stays with gpg. Lengths are checked against what is left before anything is sliced.
+/// is read; the cryptography is BouncyCastle's (<see cref="Trust.OpenPgpSignatureScheme"/>). Lengths are checked against what is left before anything is sliced.
 /// </summary>
 internal static class OpenPgpPacketReader
 {

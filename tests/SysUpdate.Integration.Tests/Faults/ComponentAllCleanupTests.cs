@@ -10,7 +10,7 @@ namespace SysUpdate.Integration.Tests.Faults;
 /// <summary>
 /// <c>update --component-all --cleanup=yes</c>, what <c>sysupdate-update.service</c> runs, when a source
 /// or device cannot be reached: a <c>file://</c> source whose SHA256SUMS is gone, another transfer's
-/// disk image missing, <c>gpg</c> not on PATH for a signed source. Each time something was installed
+/// disk image missing, a signed manifest changed after signing. Each time something was installed
 /// first (so the install database below <c>--root</c> has records); the run must fail (exit ≠ 0) with
 /// one line naming what is missing and no stack trace, and every installed file must still be there,
 /// byte-identical — cleanup may only act on definitions that were read successfully.
@@ -116,7 +116,7 @@ public sealed class ComponentAllCleanupTests : IDisposable
     }
 
     [GpgFact]
-    public async Task UpdateComponentAllCleanup_GpgNotOnPathForSignedSource_FailsNamingItKeepsInstalledFiles()
+    public async Task UpdateComponentAllCleanup_TamperedSignedManifest_FailsNamingItKeepsInstalledFiles()
     {
         string source = _tmp.Dir("mirror");
         WriteTransfer("10-uki.transfer", $"""
@@ -144,12 +144,13 @@ public sealed class ComponentAllCleanupTests : IDisposable
         var installed = Installed(InRoot(Uki));
         Assert.Equal(2, installed.Count);
 
-        // PATH holds everything but gpg: an empty directory.
+        // The manifest changes after signing (a v3 appears); PATH holds nothing, as no gpg is needed to notice.
+        File.AppendAllText(Path.Combine(source, "SHA256SUMS"), new string('0', 64) + " *uki-v3.efi\n");
         _sysupdate.WithEnvironment("PATH", _tmp.Dir("empty-path"));
         var result = await RunAsync("update", "--component-all", "--cleanup=yes");
 
-        AssertStillInstalled(installed, "after the run without gpg", result);
-        RunAssert.FailedWithOneLine(result, "gpg not on PATH for a signed source", source + "/SHA256SUMS", "gpg");
+        AssertStillInstalled(installed, "after the run with a tampered manifest", result);
+        RunAssert.FailedWithOneLine(result, "a signed manifest changed after signing", source + "/SHA256SUMS", "BAD signature");
     }
 
     public void Dispose()

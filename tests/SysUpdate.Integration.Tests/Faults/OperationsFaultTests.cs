@@ -65,11 +65,11 @@ public sealed class OperationsFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task ComponentAllCleanup_NoGpgOnPath_KeepsInstalledAndFails()
+    public async Task ComponentAllCleanup_GarbageSignatureNoGpgOnPath_KeepsInstalledAndFails()
     {
         await InstallV1Async();
         _root.Publish("v2");
-        File.WriteAllText(Path.Combine(_root.Source, "SHA256SUMS.gpg"), "not checked: gpg cannot even start\n");
+        File.WriteAllText(Path.Combine(_root.Source, "SHA256SUMS.gpg"), "not an OpenPGP signature\n");
         Directory.CreateDirectory(Path.Combine(_root.Root, "etc", "systemd"));
         File.WriteAllText(Path.Combine(_root.Root, "etc", "systemd", "import-pubring.gpg"), "keyring\n");
         var emptyPath = _root.Scratch("empty-path");
@@ -81,7 +81,7 @@ public sealed class OperationsFaultTests : IDisposable
         Assert.Equal(_root.PublishedBytes("v1"), File.ReadAllBytes(_root.Installed("v1")));
         Assert.False(File.Exists(_root.Installed("v2")));
         Assert.Single(result.ErrorLines);
-        Assert.Contains("gpg", result.ErrorLines[0], StringComparison.Ordinal);
+        Assert.Contains("SHA256SUMS: Signature verification failed", result.ErrorLines[0], StringComparison.Ordinal);
     }
 
     [Fact]

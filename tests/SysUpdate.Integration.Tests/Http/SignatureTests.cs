@@ -3,7 +3,7 @@ using SysUpdate.Integration.Tests.Support;
 namespace SysUpdate.Integration.Tests.Http;
 
 /// <summary>
-/// The detached OpenPGP signature of SHA256SUMS, checked with real gpg against
+/// The detached OpenPGP signature of SHA256SUMS (made with real gpg), checked in-process against
 /// <c>SYSTEMD_OPENPGP_KEYRING</c>: a good one is accepted (<c>.gpg</c>, else <c>.asc</c>); a foreign,
 /// or missing one stops the run before any payload is fetched or any installed version removed;
 /// <c>--verify=no</c> and <c>SYSTEMD_SYSUPDATE_NO_VERIFY=1</c> skip it.
@@ -26,6 +26,33 @@ public sealed class SignatureTests(HttpImages images)
         AssertInstalledV2(bench);
         Assert.Equal(200, Assert.Single(bench.Requests("SHA256SUMS.gpg")).Status);
         Assert.Empty(bench.Requests("SHA256SUMS.asc"));
+    }
+
+    [Fact]
+    public async Task Update_SignedNoGpgOnPath_VerifiesInProcessAndInstalls()
+    {
+        await using var bench = await SetUpAsync();
+        bench.PublishSignedRelease();
+        bench.SysUpdate.WithEnvironment("PATH", Directory.CreateDirectory(bench.Combine("empty-path")).FullName);
+
+        (await bench.RunAsync("update")).ShouldExit(0);
+
+        AssertInstalledV2(bench);
+        Assert.Equal(200, Assert.Single(bench.Requests("SHA256SUMS.gpg")).Status);
+    }
+
+    [Fact]
+    public async Task Update_TamperedManifestNoGpgOnPath_OneLineErrorNothingFetchedNothingRemoved()
+    {
+        await using var bench = await SetUpAsync();
+        bench.PublishSignedRelease();
+        bench.Serve("SHA256SUMS", [.. File.ReadAllBytes(images.Path("SHA256SUMS")), .. "0000000000000000000000000000000000000000000000000000000000000000  uki-v9.efi\n"u8]);
+        bench.SysUpdate.WithEnvironment("PATH", Directory.CreateDirectory(bench.Combine("empty-path")).FullName);
+        var before = TreeSnapshot.Take(bench.InRoot(Target));
+
+        HttpBench.AssertOneLineError(await bench.RunAsync("update"), bench.ManifestUrl, "BAD signature");
+        Assert.Empty(bench.PayloadRequests());
+        before.AssertSameAs(TreeSnapshot.Take(bench.InRoot(Target)), "a tampered manifest");
     }
 
     [Fact]
