@@ -18,7 +18,7 @@ internal sealed class ManifestTrustEvaluator(IReadOnlyList<IManifestSignatureSch
     /// <summary>The manifest text to parse, without checking anything: the signed text of a clear-signed manifest when
     /// the policy reads inline signatures (for <c>--verify=no</c>), else the file.</summary>
     public static ReadOnlyMemory<byte> Unverified(ManifestTrustPolicy policy, ReadOnlyMemory<byte> manifestFile) =>
-        policy.Inline && ClearSignedManifest.TryParse(manifestFile, out var clearSigned) ? ParsableText(clearSigned.Text) : manifestFile;
+        policy.Inline && ClearSignedManifest.TryParse(manifestFile, out var clearSigned) ? clearSigned.Text : manifestFile;
 
     /// <summary>Checks the signatures and returns the manifest text to parse.</summary>
     /// <exception cref="MissingSignatureException">No enabled scheme has a signature.</exception>
@@ -30,8 +30,13 @@ internal sealed class ManifestTrustEvaluator(IReadOnlyList<IManifestSignatureSch
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(detached);
         ClearSignedManifest? clearSigned = null;
-        if (policy.Inline && ClearSignedManifest.TryParse(manifestFile, out var parsed))
-            clearSigned = parsed;
+        if (policy.Inline && ClearSignedManifest.IsClearSigned(manifestFile.Span))
+        {
+            clearSigned = ClearSignedManifest.TryParse(manifestFile, out var parsed)
+                ? parsed
+                : throw new SysUpdateException($"{manifestUrl}: the clear-signed manifest is malformed (no signature block after the text), refusing; publish it as 'gpg --clearsign' writes it")
+                { Errno = Errno.EBADMSG };
+        }
         if (clearSigned is null && detached.Count == 0)
             throw new MissingSignatureException(manifestUrl, Expected(policy));
 
@@ -39,7 +44,7 @@ internal sealed class ManifestTrustEvaluator(IReadOnlyList<IManifestSignatureSch
         if (clearSigned is not null)
         {
             var found = await Scheme(ManifestTrustPolicy.OpenPgp)
-                .FindTrustedSignersAsync(clearSigned.Text, clearSigned.Signature, manifestUrl, cancellationToken).ConfigureAwait(false);
+                .FindTrustedSignersAsync(clearSigned.SignedText, clearSigned.Signature, manifestUrl, cancellationToken).ConfigureAwait(false);
             signers.UnionWith(found);
         }
         foreach (DetachedSignature signature in detached)
@@ -50,16 +55,11 @@ internal sealed class ManifestTrustEvaluator(IReadOnlyList<IManifestSignatureSch
         }
         if (signers.Count < policy.Threshold)
             throw new InsufficientSignaturesException(manifestUrl, signers, policy);
-        return clearSigned is null ? manifestFile : ParsableText(clearSigned.Text);
+        return clearSigned is null ? manifestFile : clearSigned.Text;
     }
 
     private IManifestSignatureScheme Scheme(string name) =>
         schemes.FirstOrDefault(s => s.Name == name) ?? throw new InvalidOperationException($"No signature scheme '{name}' was set up");
-
-    /// <summary>The signed text of a clear-signed message ends without the line break before the signature; the
-    /// manifest grammar wants every line terminated.</summary>
-    private static ReadOnlyMemory<byte> ParsableText(ReadOnlyMemory<byte> text) =>
-        text.IsEmpty || text.Span[^1] == (byte)'\n' ? text : (byte[])[.. text.Span, (byte)'\n'];
 
     private string Expected(ManifestTrustPolicy policy)
     {

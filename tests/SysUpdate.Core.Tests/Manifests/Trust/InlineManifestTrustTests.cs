@@ -63,6 +63,17 @@ public sealed class InlineManifestTrustTests(GpgTestKeys gpg) : IClassFixture<Gp
     }
 
     [Fact]
+    public async Task Verify_ClearSignedHeaderWithoutSignatureBlock_Refused()
+    {
+        byte[] file = [.. "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"u8, .. Manifest];
+
+        var error = await Assert.ThrowsAnyAsync<SysUpdateException>(() => Evaluator().VerifyAsync(Inline, Url, file, []));
+
+        Assert.IsNotType<MissingSignatureException>(error);
+        Assert.StartsWith(Url, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unverified_ClearSigned_StripsTheArmor()
     {
         var text = ManifestTrustEvaluator.Unverified(Inline, ClearSign(gpg.Ed25519Home, Manifest));
