@@ -99,7 +99,7 @@ public sealed class SshSignatureTests(HttpImages images)
         await using var bench = await HttpBench.StartAsync(images);
         var ssh = new SshKeygen(bench.Combine());
         string trusted = ssh.CreateKey("vendor"), unknown = ssh.CreateKey("unknown");
-        string machine = NewMachine(bench, "m", etcKeys: [trusted], transferLines: "SignatureThreshold=2");
+        string machine = NewMachine(bench, "m", etcKeys: [trusted], transferLines: "SignatureScheme=ssh\nSignatureThreshold=2");
         PublishRelease(bench, ssh, 2, trusted, unknown);
 
         string line = await AssertRefusedAsync(bench, machine, "1 distinct trusted key", "2 required");
