@@ -24,6 +24,12 @@ internal sealed record Transfer
     /// <summary><c>Verify=</c>; null means the default (yes).</summary>
     public bool? Verify { get; init; }
 
+    /// <summary><c>SignatureScheme=</c> (ours); empty means unset (sysupdate.conf's, else openpgp).</summary>
+    public IReadOnlyList<string> SignatureSchemes { get; init; } = [];
+
+    /// <summary><c>SignatureThreshold=</c> (ours); null means unset (sysupdate.conf's, else 1).</summary>
+    public int? SignatureThreshold { get; init; }
+
     public IReadOnlyList<string> ChangeLog { get; init; } = [];
 
     public IReadOnlyList<string> AppStream { get; init; } = [];

@@ -23,6 +23,8 @@ internal sealed class TransferParser
         [("Transfer", "AppStream")] = (p, e) => p.ParseUrls(e, p._appStream),
         [("Transfer", "Features")] = (p, e) => ParseWordList(e, p._features),
         [("Transfer", "RequisiteFeatures")] = (p, e) => ParseWordList(e, p._requisiteFeatures),
+        [("Transfer", ManifestTrustSettings.SchemeKey)] = (p, e) => ManifestTrustSettings.ParseSchemes(e, p._signatureSchemes),
+        [("Transfer", ManifestTrustSettings.ThresholdKey)] = (p, e) => p._signatureThreshold = ManifestTrustSettings.ParseThreshold(e),
         [("Source", "Type")] = (p, e) => (p._source.Type, p._source.TypeLocation) = (ParseType(e, "Source"), e.Location),
         [("Source", "Path")] = (p, e) => p.ParsePath(e, p._source),
         [("Source", "PathRelativeTo")] = (p, e) => (p._source.RelativeTo, p._source.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -60,6 +62,8 @@ internal sealed class TransferParser
     private readonly List<string> _appStream = [];
     private readonly List<string> _features = [];
     private readonly List<string> _requisiteFeatures = [];
+    private readonly List<string> _signatureSchemes = [];
+    private int? _signatureThreshold;
     private string? _minVersion;
     private SourceLocation? _minVersionLocation;
     private string? _maxVersion;
@@ -223,6 +227,8 @@ internal sealed class TransferParser
             AppStream = _appStream.ToList(),
             Features = _features.ToList(),
             RequisiteFeatures = _requisiteFeatures.ToList(),
+            SignatureSchemes = _signatureSchemes.ToList(),
+            SignatureThreshold = _signatureThreshold,
             PartitionUuid = _partitionUuid,
             PartitionFlags = _partitionFlags,
             PartitionNoAuto = _noAuto,

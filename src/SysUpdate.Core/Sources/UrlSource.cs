@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SysUpdate.Core.Config;
 using SysUpdate.Core.Delta;
 using SysUpdate.Core.Instances;
+using SysUpdate.Core.Manifests.Trust;
 using SysUpdate.Core.Transport;
 using SysUpdate.Core.Versions;
 
@@ -13,7 +14,7 @@ namespace SysUpdate.Core.Sources;
 /// manifest's SHA-256, which the download is checked against. A <c>url-file</c> instance whose manifest
 /// also lists a casync index of it (<see cref="ChunkIndexLocator"/>) carries that index for a delta download.
 /// </summary>
-internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify) : ISourceResource, IChunkSource
+internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify, ManifestTrustPolicy trustPolicy) : ISourceResource, IChunkSource
 {
     /// <summary>Largest index accepted: 40 bytes per chunk, so 64 MiB describe ≥ 100 GiB at casync's smallest chunks.</summary>
     private const long MaxIndexBytes = 64L * 1024 * 1024;
@@ -24,7 +25,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
 
     public async Task<IReadOnlyList<Instance>> DiscoverAsync(CancellationToken cancellationToken = default)
     {
-        var manifest = await manifests.LoadAsync(Location, verify, cancellationToken).ConfigureAwait(false);
+        var manifest = await manifests.LoadAsync(Location, verify, trustPolicy, cancellationToken).ConfigureAwait(false);
         var plain = transfer.Source.Patterns.Where(p => !p.HasGlobPrefix).ToList();
         var globs = transfer.Source.Patterns.Where(p => p.HasGlobPrefix).Select(p => p.WithoutGlobPrefix()).ToList();
         var found = new List<Instance>();

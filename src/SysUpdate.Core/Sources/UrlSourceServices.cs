@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SysUpdate.Core.Config;
-using SysUpdate.Core.Manifests;
+using SysUpdate.Core.Manifests.Trust;
 using SysUpdate.Core.Transport;
 
 namespace SysUpdate.Core.Sources;
@@ -25,13 +25,23 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
     private HttpTransportFactory? _factory;
     private TransportClient? _client;
     private ManifestLoader? _manifests;
+    private SysUpdateConf? _conf;
 
     public TransportClient Transport => _client ??= CreateClient();
 
     public ManifestLoader Manifests => _manifests ??= new ManifestLoader(Transport,
-        SignatureVerifier.FromEnvironment(options.Root), () => DateTimeOffset.UtcNow,
+        new ManifestTrustEvaluator([
+            OpenPgpSignatureScheme.FromEnvironment(options.Root, logger),
+            new SshSignatureScheme(options.Root, options.Environment(SshSignatureScheme.AllowedSignersEnvironmentVariable), logger),
+        ]),
+        () => DateTimeOffset.UtcNow,
         verifyFreshness: !(options.Environment("SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS") is { } f && ConfigValues.TryParseBoolean(f, out bool fresh) && !fresh),
         logger);
+
+    /// <summary>The transfer's signature schemes and threshold, with <c>sysupdate.conf</c>'s as defaults.</summary>
+    /// <exception cref="ConfigSyntaxException">A bad value in <c>sysupdate.conf</c>.</exception>
+    public ManifestTrustPolicy TrustPolicy(Transfer transfer) =>
+        ManifestTrustSettings.Resolve(transfer, _conf ??= SysUpdateConf.Load(options.Root));
 
     /// <summary><c>--verify</c> wins, then <c>SYSTEMD_SYSUPDATE_NO_VERIFY=1</c>, then the transfer's <c>Verify=</c> (default yes).</summary>
     public bool ShouldVerify(Transfer transfer)
