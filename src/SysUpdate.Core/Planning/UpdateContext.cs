@@ -152,7 +152,7 @@ internal sealed class UpdateContext : IDisposable
         Logger.DeterminingInstalled();
         if (!Options.Offline)
             Logger.DeterminingAvailable();
-        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline);
+        Plan = RolloutGate.ForRun(UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline), Options, Host, Logger);
     }
 
     /// <summary>Plans from installed instances only (for <c>pending</c>/<c>reboot</c>).</summary>
