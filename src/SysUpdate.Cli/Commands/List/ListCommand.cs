@@ -52,7 +52,9 @@ internal static class ListCommand
             w.WriteNullableString(current is not null && current.Has(UpdateSetFlags.Pending) ? "current+pending" : "current", current?.Version);
             w.WriteStringArray("all", context.Plan.UpdateSets.Select(s => s.Version));
             w.WriteStringArray("appstreamUrls", appstream);
-            w.WriteStringArray("heldBackByRollout", context.Plan.UpdateSets.Select(s => s.Version).Where(context.Plan.HeldBack.ContainsKey));
+            // Only when something is held back: without a rollout the object stays exactly systemd's.
+            if (context.Plan.HeldBack.Count > 0)
+                w.WriteStringArray("heldBackByRollout", context.Plan.UpdateSets.Select(s => s.Version).Where(context.Plan.HeldBack.ContainsKey));
             w.WriteEndObject();
         });
         return 0;
