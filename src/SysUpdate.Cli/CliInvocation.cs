@@ -68,6 +68,7 @@ internal sealed class CliInvocation
             Offline = parse.GetValue(o.Offline),
             RateLimit = CommonOptions.GetSize(parse, o.RateLimit),
             Cleanup = CommonOptions.GetBoolean(parse, o.Cleanup),
+            Rollout = CommonOptions.GetRollout(parse, o.Rollout),
             Reboot = reboot,
             Faults = faults,
         };

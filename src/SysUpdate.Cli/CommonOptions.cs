@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using SysUpdate.Cli.Output;
 using SysUpdate.Core.Config;
+using SysUpdate.Core.Planning;
 
 namespace SysUpdate.Cli;
 
@@ -27,6 +28,7 @@ internal sealed class CommonOptions
     public readonly Option<string?> RateLimit = SizeOption("--rate-limit",
         "Limit downloads to BYTES per second in all (K, M, G suffixes; 0 unlimited); also SYSTEMD_SYSUPDATE_RATE_LIMIT= or [Source] RateLimit=. "
         + "sysupdate-update.service runs with idle CPU and I/O scheduling", "BYTES");
+    public readonly Option<string?> Rollout = RolloutOption();
     public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
     public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
     public readonly Option<JsonMode> Json = new("--json")
@@ -41,7 +43,7 @@ internal sealed class CommonOptions
     public IEnumerable<Option> All =>
     [
         Component, ComponentAll, ComponentSuggested, FeatureAll, FeatureSuggested, Definitions, Root, Image, ImagePolicy,
-        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, RateLimit, NoPager, NoLegend, Json,
+        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, RateLimit, Rollout, NoPager, NoLegend, Json,
     ];
 
     // A string option parsed by us: System.CommandLine's bool options only take true/false, and
@@ -57,6 +59,29 @@ internal sealed class CommonOptions
         });
         return option;
     }
+
+    private static Option<string?> RolloutOption()
+    {
+        var option = new Option<string?>("--rollout")
+        {
+            Description = "Honour the manifest's staged rollout (ROLLOUT-<version>=<percent> entries) or ignore it "
+                + "and offer every version (honour, ignore); also SYSTEMD_SYSUPDATE_ROLLOUT=",
+            HelpName = "MODE",
+            Recursive = true,
+            Arity = ArgumentArity.ExactlyOne,
+        };
+        option.Validators.Add(result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!RolloutPolicyText.TryParse(text, out _))
+                result.AddError($"Failed to parse --rollout= argument: {text} (expected honour or ignore)");
+        });
+        return option;
+    }
+
+    /// <summary>The value of <c>--rollout=</c>, or null when not given.</summary>
+    public static RolloutPolicy? GetRollout(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text && RolloutPolicyText.TryParse(text, out var policy) ? policy : null;
 
     // A size as systemd writes it (16M), parsed by us.
     private static Option<string?> SizeOption(string name, string description, string helpName)

@@ -33,6 +33,9 @@ internal sealed record SysUpdateOptions
 
     public bool? Cleanup { get; init; }
 
+    /// <summary><c>--rollout=</c>; null when not given, then <c>SYSTEMD_SYSUPDATE_ROLLOUT</c> decides (default honour).</summary>
+    public Planning.RolloutPolicy? Rollout { get; init; }
+
     public bool Reboot { get; init; }
 
     /// <summary>How long a change waits for another process's run on the same target before it fails

@@ -25,6 +25,9 @@ internal sealed record Instance(string Path, InstanceMetadata Metadata, bool IsP
     /// makes deltas left this one out: worth a line); null otherwise.</summary>
     public string? MissingChunkIndex { get; init; }
 
+    /// <summary>For <c>url-*</c> sources: the manifest's staged-rollout share of this version; null when every machine may take it.</summary>
+    public Manifests.RolloutEntry? Rollout { get; init; }
+
     /// <summary>The path as stored, without a partial/pending prefix (what it will be called once installed).</summary>
     public string? FinalPath { get; init; }
 }

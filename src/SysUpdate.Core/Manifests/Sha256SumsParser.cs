@@ -35,6 +35,7 @@ internal static partial class Sha256SumsParser
             throw new ManifestFormatException(source, LineOf(content, invalid), "Manifest file is not valid UTF-8, refusing");
 
         var entries = new List<ManifestEntry>();
+        var rollouts = new List<RolloutEntry>();
         DateOnly? bestBefore = null;
         int line = 1;
         ReadOnlySpan<byte> rest = content;
@@ -68,14 +69,25 @@ internal static partial class Sha256SumsParser
 
             string name = Encoding.UTF8.GetString(nameBytes);
 
-            if (!TryProcessBestBefore(name, sha256, source, line, now, verifyFreshness, logger, ref bestBefore))
+            if (RolloutEntry.IsRolloutName(name))
+                AddRollout(rollouts, RolloutEntry.Parse(name, source, line), source);
+            else if (!TryProcessBestBefore(name, sha256, source, line, now, verifyFreshness, logger, ref bestBefore))
                 entries.Add(new ManifestEntry(name, sha256, line));
 
             rest = afterMode[(newline + 1)..];
             line++;
         }
 
-        return new Manifest(entries, bestBefore);
+        return new Manifest(entries, bestBefore) { Rollouts = rollouts };
+    }
+
+    /// <summary>Two shares for one version leave the vendor's intent open: refused rather than guessed.</summary>
+    private static void AddRollout(List<RolloutEntry> rollouts, RolloutEntry entry, string source)
+    {
+        if (rollouts.Find(r => r.Version == entry.Version) is { } first)
+            throw new ManifestFormatException(source, entry.Line,
+                $"Second rollout entry for version '{entry.Version}' (the first is at line {first.Line}); list one share per version, refusing.");
+        rollouts.Add(entry);
     }
 
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);

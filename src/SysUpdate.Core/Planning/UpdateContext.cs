@@ -153,7 +153,7 @@ internal sealed class UpdateContext : IDisposable
         if (!Options.Offline)
             Logger.DeterminingAvailable();
         var floor = DowngradeFloor;
-        Plan = UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline, floor);
+        Plan = RolloutGate.ForRun(UpdatePlanner.Plan(Transfers.Select(t => t.Snapshot()).ToList(), Options.Offline, floor), Options, Host, Logger);
         if (Plan.HeldBackDowngrade is { } held && floor is not null)
             Logger.DowngradeHeldBack(held.Version, floor.BootedVersion);
     }

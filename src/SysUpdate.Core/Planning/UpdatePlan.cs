@@ -9,4 +9,8 @@ internal sealed record UpdatePlan(IReadOnlyList<UpdateSet> UpdateSets, UpdateSet
 
     /// <summary>Selects a set by an explicit version given by the user: exact string equality.</summary>
     public UpdateSet? Find(string version) => UpdateSets.FirstOrDefault(s => s.Version == version);
+
+    /// <summary>Available versions this machine may not take yet, with the rollout entry that holds each back
+    /// (see <see cref="RolloutGate"/>); they are offered only when named explicitly.</summary>
+    public IReadOnlyDictionary<string, Manifests.RolloutEntry> HeldBack { get; init; } = new Dictionary<string, Manifests.RolloutEntry>();
 }

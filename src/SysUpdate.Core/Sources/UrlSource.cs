@@ -48,6 +48,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
             {
                 ChunkIndex = index,
                 MissingChunkIndex = missing,
+                Rollout = manifest.RolloutFor(metadata.Version!),
             });
         }
         return InstanceOrder.NewestFirst(found);

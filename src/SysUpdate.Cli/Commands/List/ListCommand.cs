@@ -36,8 +36,9 @@ internal static class ListCommand
             table.AlignRight(0);
             foreach (var set in context.Plan.UpdateSets)
             {
-                table.AddRow(set.Flags.ToGlyph(), set.Version, set.Has(UpdateSetFlags.Installed) ? "✓" : " ",
-                    set.Has(UpdateSetFlags.Available) ? "✓" : " ", set.Flags.ToAssessment());
+                bool held = context.Plan.HeldBack.TryGetValue(set.Version, out var rollout);
+                table.AddRow(held ? " " : set.Flags.ToGlyph(), set.Version, set.Has(UpdateSetFlags.Installed) ? "✓" : " ",
+                    set.Has(UpdateSetFlags.Available) ? "✓" : " ", held ? HeldBackText(rollout!) : set.Flags.ToAssessment());
             }
             table.Write(cli.Output, cli.Legend);
             return 0;
@@ -51,6 +52,9 @@ internal static class ListCommand
             w.WriteNullableString(current is not null && current.Has(UpdateSetFlags.Pending) ? "current+pending" : "current", current?.Version);
             w.WriteStringArray("all", context.Plan.UpdateSets.Select(s => s.Version));
             w.WriteStringArray("appstreamUrls", appstream);
+            // Only when something is held back: without a rollout the object stays exactly systemd's.
+            if (context.Plan.HeldBack.Count > 0)
+                w.WriteStringArray("heldBackByRollout", context.Plan.UpdateSets.Select(s => s.Version).Where(context.Plan.HeldBack.ContainsKey));
             w.WriteEndObject();
         });
         return 0;
@@ -71,6 +75,8 @@ internal static class ListCommand
         }
 
         var hidden = HiddenColumns(context, rows);
+        var rollout = RolloutGate.RolloutOf(set);
+        bool heldBack = context.Plan.HeldBack.ContainsKey(set.Version);
         if (cli.Json != JsonMode.Off)
         {
             JsonOutput.Write(cli.Output, cli.Json, w =>
@@ -78,6 +84,11 @@ internal static class ListCommand
                 w.WriteStartObject();
                 w.WriteString("version", set.Version);
                 InstanceJson.WriteFlags(w, flags);
+                if (rollout is not null)
+                {
+                    w.WriteNumber("rolloutPercent", rollout.BasisPoints / 100m);
+                    w.WriteBoolean("heldBackByRollout", heldBack);
+                }
                 w.WriteStringArray("changelogUrls", changelogs);
                 w.WriteStartArray("contents");
                 foreach (var row in rows)
@@ -91,7 +102,7 @@ internal static class ListCommand
         bool installed = flags.HasFlag(UpdateSetFlags.Installed);
         var o = cli.Output;
         o.WriteLine($"{flags.ToGlyph()} Version: {set.Version}");
-        o.WriteLine($"    State: {flags.ToAssessment()}");
+        o.WriteLine($"    State: {(heldBack ? HeldBackText(rollout!) : flags.ToAssessment())}");
         o.WriteLine("Installed: " + YesNo(installed)
             + (set.Has(UpdateSetFlags.Installed | UpdateSetFlags.Newest) ? " (newest)" : "")
             + (flags.HasFlag(UpdateSetFlags.Incomplete) ? " (incomplete)" : "")
@@ -103,6 +114,9 @@ internal static class ListCommand
         o.WriteLine(" Obsolete: " + YesNo(flags.HasFlag(UpdateSetFlags.Obsolete)));
         if (flags.HasFlag(UpdateSetFlags.TooNew))
             o.WriteLine("  Too new: yes (beyond MaxVersion=)");
+        if (rollout is not null && !flags.HasFlag(UpdateSetFlags.Installed))
+            o.WriteLine($"  Rollout: {rollout.PercentText} of machines" + (heldBack ? ", not this one yet"
+                : RolloutPolicyText.Resolve(cli.Options.Rollout, cli.Options.Environment) == RolloutPolicy.Ignore ? " (ignored)" : ", this one included"));
         foreach (var url in changelogs)
             o.WriteLine($"ChangeLog: {url}");
         o.WriteLine();
@@ -146,6 +160,8 @@ internal static class ListCommand
             hidden.Add("sha256");
         return hidden;
     }
+
+    private static string HeldBackText(Core.Manifests.RolloutEntry rollout) => $"held back by rollout ({rollout.PercentText})";
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 
