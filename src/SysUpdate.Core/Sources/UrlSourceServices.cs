@@ -28,6 +28,9 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
 
     public TransportClient Transport => _client ??= CreateClient();
 
+    /// <summary>Which mirror of each url source last worked (below the root).</summary>
+    public MirrorPreference MirrorPreference { get; } = new(options.Root);
+
     public ManifestLoader Manifests => _manifests ??= new ManifestLoader(Transport,
         SignatureVerifier.FromEnvironment(options.Root), () => DateTimeOffset.UtcNow,
         verifyFreshness: !(options.Environment("SYSTEMD_SYSUPDATE_VERIFY_FRESHNESS") is { } f && ConfigValues.TryParseBoolean(f, out bool fresh) && !fresh),
