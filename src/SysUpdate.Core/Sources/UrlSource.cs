@@ -76,7 +76,7 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
     public void Worked(Instance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (_bases.FirstOrDefault(b => instance.Path.StartsWith(b.TrimEnd('/') + "/", StringComparison.Ordinal)) is { } worked)
+        if (_bases.Where(b => instance.Path.StartsWith(b.TrimEnd('/') + "/", StringComparison.Ordinal)).MaxBy(b => b.Length) is { } worked)
             preference?.Record(_bases, worked);
     }
 
