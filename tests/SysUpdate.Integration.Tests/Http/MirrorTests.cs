@@ -57,6 +57,42 @@ public sealed class MirrorTests(HttpImages images)
     }
 
     [Fact]
+    public async Task Update_FirstMirrorManifestDoesNotVerify_ManifestAndSignatureFromSecond()
+    {
+        await using var bench = await HttpBench.StartAsync(images);
+        await using var second = await TestHttpServer.StartAsync();
+        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
+        bench.PublishSignedRelease();
+        PublishSignedRelease(second);
+        // A manifest that lists another image for v2 under the first mirror's unchanged signature.
+        string tampered = File.ReadAllText(images.Path("SHA256SUMS"))
+            .Replace(images.Sha256("uki-v2.efi"), HttpBench.Sha256(Corrupt(images.Bytes("uki-v2.efi"))), StringComparison.Ordinal);
+        bench.ServeManifest(tampered);
+
+        var result = (await bench.RunAsync("update", "v2")).ShouldExit(0);
+
+        Assert.Contains(bench.ManifestUrl, result.StandardError, StringComparison.Ordinal);
+        Assert.Single(second.Requests(HttpBench.ImagesPath + "SHA256SUMS"));
+        Assert.NotEmpty(second.Requests(HttpBench.ImagesPath + "SHA256SUMS.gpg"));
+        Assert.Empty(bench.PayloadRequests());
+        Assert.Equal(images.Bytes("uki-v2.efi"), File.ReadAllBytes(bench.InRoot("/var/lib/uki/uki_v2.efi")));
+    }
+
+    [Fact]
+    public async Task Update_FirstMirrorLacksManifest404_CompletesFromSecond()
+    {
+        await using var bench = await HttpBench.StartAsync(images);
+        await using var second = await TestHttpServer.StartAsync();
+        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
+        PublishSignedRelease(second);
+
+        (await bench.RunAsync("update", "v2")).ShouldExit(0);
+
+        Assert.Equal(404, Assert.Single(bench.Requests("SHA256SUMS")).Status);
+        Assert.Equal(images.Bytes("uki-v2.efi"), File.ReadAllBytes(bench.InRoot("/var/lib/uki/uki_v2.efi")));
+    }
+
+    [Fact]
     public async Task Update_FirstMirrorServesCorruptImage_CompletesFromSecondNothingBadInstalled()
     {
         await using var bench = await HttpBench.StartAsync(images);
