@@ -67,6 +67,7 @@ internal sealed class CliInvocation
             Verify = CommonOptions.GetBoolean(parse, o.Verify),
             Offline = parse.GetValue(o.Offline),
             RateLimit = CommonOptions.GetSize(parse, o.RateLimit),
+            Server = parse.GetValue(o.Server),
             Cleanup = CommonOptions.GetBoolean(parse, o.Cleanup),
             Rollout = CommonOptions.GetRollout(parse, o.Rollout),
             Reboot = reboot,

@@ -29,6 +29,7 @@ internal sealed class CommonOptions
         "Limit downloads to BYTES per second in all (K, M, G suffixes; 0 unlimited); also SYSTEMD_SYSUPDATE_RATE_LIMIT= or [Source] RateLimit=. "
         + "sysupdate-update.service runs with idle CPU and I/O scheduling", "BYTES");
     public readonly Option<string?> Rollout = RolloutOption();
+    public readonly Option<string?> Server = ServerOption();
     public readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
     public readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not show the headers and footers", Recursive = true };
     public readonly Option<JsonMode> Json = new("--json")
@@ -43,7 +44,7 @@ internal sealed class CommonOptions
     public IEnumerable<Option> All =>
     [
         Component, ComponentAll, ComponentSuggested, FeatureAll, FeatureSuggested, Definitions, Root, Image, ImagePolicy,
-        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, RateLimit, Rollout, NoPager, NoLegend, Json,
+        TransferSource, InstancesMax, Sync, Verify, Reboot, Offline, Cleanup, RateLimit, Rollout, Server, NoPager, NoLegend, Json,
     ];
 
     // A string option parsed by us: System.CommandLine's bool options only take true/false, and
@@ -92,6 +93,25 @@ internal sealed class CommonOptions
             string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
             if (!ConfigValues.TryParseSize(text, out _))
                 result.AddError($"Failed to parse {name}= argument: {text} (expected bytes per second with an optional K, M or G suffix, e.g. 16M, or 0 for unlimited)");
+        });
+        return option;
+    }
+
+    // The update server %R stands for: checked here so that a bad URL fails even when no transfer names %R.
+    private static Option<string?> ServerOption()
+    {
+        var option = new Option<string?>("--server")
+        {
+            Description = "Update server that %R in Path= and Mirror= stands for; wins over SYSTEMD_SYSUPDATE_SERVER= and [Source] Server= in sysupdate.conf",
+            HelpName = "URL",
+            Recursive = true,
+            Arity = ArgumentArity.ExactlyOne,
+        };
+        option.Validators.Add(result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (UpdateServer.Problem(text) is { } problem)
+                result.AddError($"Failed to parse --server= argument: {text} ({problem}; pass the update server's base URL, e.g. --server=https://updates.example.com)");
         });
         return option;
     }

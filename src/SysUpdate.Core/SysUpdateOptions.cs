@@ -31,6 +31,10 @@ internal sealed record SysUpdateOptions
     /// then <c>SYSTEMD_SYSUPDATE_RATE_LIMIT</c>, then the transfers' <c>RateLimit=</c> decide.</summary>
     public long? RateLimit { get; init; }
 
+    /// <summary><c>--server=</c>: what <c>%R</c> in <c>Path=</c> and <c>Mirror=</c> stands for; null when not given, then
+    /// <c>SYSTEMD_SYSUPDATE_SERVER</c>, then <c>Server=</c> in <c>sysupdate.conf</c> decide (<see cref="Config.UpdateServer"/>).</summary>
+    public string? Server { get; init; }
+
     public bool? Cleanup { get; init; }
 
     /// <summary><c>--rollout=</c>; null when not given, then <c>SYSTEMD_SYSUPDATE_ROLLOUT</c> decides (default honour).</summary>

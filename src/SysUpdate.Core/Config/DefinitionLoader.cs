@@ -9,7 +9,7 @@ internal static class DefinitionLoader
     public static Definitions Load(DefinitionOptions options, HostIdentity host)
     {
         var diagnostics = new List<ConfigDiagnostic>();
-        var specifiers = new SpecifierExpander(host);
+        var specifiers = new SpecifierExpander(host, options.Server ?? new UpdateServer(options.Root, null, Environment.GetEnvironmentVariable));
         var dirs = options.Directories;
 
         var features = new List<Feature>();

@@ -16,6 +16,9 @@ internal sealed record DefinitionOptions
     /// <summary><c>--transfer-source=PATH</c>, for <c>PathRelativeTo=explicit</c>.</summary>
     public string? TransferSource { get; init; }
 
+    /// <summary>What <c>%R</c> stands for; null: <c>SYSTEMD_SYSUPDATE_SERVER</c>, then <c>sysupdate.conf</c> below <see cref="Root"/>.</summary>
+    public UpdateServer? Server { get; init; }
+
     public DefinitionDirectories Directories => DefinitionsDirectory is { } dir
         ? DefinitionDirectories.ForExplicit(dir)
         : DefinitionDirectories.ForRoot(Root, Component);

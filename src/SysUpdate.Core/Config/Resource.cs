@@ -30,6 +30,10 @@ internal sealed record Resource
     /// <c>SYSTEMD_SYSUPDATE_RATE_LIMIT</c> is given.</summary>
     public long? RateLimit { get; init; }
 
+    /// <summary><c>Mirror=</c>: further base URLs of a url source, tried in order after <see cref="Path"/> (the one that
+    /// last worked first); empty when none is set.</summary>
+    public IReadOnlyList<string> Mirrors { get; init; } = [];
+
     /// <summary><c>MatchPartitionType=</c>, resolved; partition targets only.</summary>
     public Guid? PartitionType { get; init; }
 }

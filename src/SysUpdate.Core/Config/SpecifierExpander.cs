@@ -4,13 +4,22 @@ namespace SysUpdate.Core.Config;
 
 /// <summary>
 /// Expands the <c>%</c> specifiers systemd allows in transfer files (its "system and tmp" table):
-/// <c>%a %A %b %B %H %l %m %M %o %v %w %W %T %V %%</c>. Unrelated to the <c>@</c> fields of patterns.
+/// <c>%a %A %b %B %H %l %m %M %o %v %w %W %T %V %%</c>, and ours: <c>%R</c>, the update server (<see cref="UpdateServer"/>;
+/// a letter no systemd specifier table uses). Unrelated to the <c>@</c> fields of patterns.
 /// </summary>
 internal sealed class SpecifierExpander
 {
-    private readonly HostIdentity _host;
+    /// <summary>The update server's specifier letter.</summary>
+    public const char ServerSpecifier = 'R';
 
-    public SpecifierExpander(HostIdentity host) => _host = host;
+    private readonly HostIdentity _host;
+    private readonly UpdateServer? _server;
+
+    public SpecifierExpander(HostIdentity host, UpdateServer? server = null)
+    {
+        _host = host;
+        _server = server;
+    }
 
     /// <summary>Returns the expanded text, or null with <paramref name="error"/> set when a specifier is
     /// unknown, its value is unavailable, or the result exceeds <paramref name="maxLength"/>.</summary>
@@ -51,11 +60,17 @@ internal sealed class SpecifierExpander
                 'W' => _host.OsRelease("VARIANT_ID") ?? "",
                 'T' => Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } t ? t : "/tmp",
                 'V' => Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } v ? v : "/var/tmp",
+                ServerSpecifier => _server?.Value,
                 _ => null,
             };
             if (value is null)
             {
-                error = s is 'a' or 'b' or 'm' or 'v' ? $"Specifier '%{s}' has no value on this system" : $"Unknown specifier '%{s}'";
+                error = s switch
+                {
+                    'a' or 'b' or 'm' or 'v' => $"Specifier '%{s}' has no value on this system",
+                    ServerSpecifier => $"Specifier '%{ServerSpecifier}' names the update server, and none is set: add {UpdateServer.Key}=URL to the [{UpdateServer.Section}] section of /etc/systemd/sysupdate.conf, or pass --server=URL or {UpdateServer.Variable}=URL",
+                    _ => $"Unknown specifier '%{s}'",
+                };
                 return null;
             }
             sb.Append(value);

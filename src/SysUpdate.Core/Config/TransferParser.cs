@@ -32,6 +32,7 @@ internal sealed class TransferParser
         [("Source", "ChunkStore")] = (p, e) => p.ParseChunkStore(e),
         [("Source", "DeltaMaxFetch")] = (p, e) => p._deltaMaxFetch = ParseDeltaMaxFetch(e),
         [("Source", "RateLimit")] = (p, e) => p._rateLimit = ParseRateLimit(e),
+        [("Source", "Mirror")] = (p, e) => p.ParseMirror(e),
         [("Target", "Type")] = (p, e) => (p._target.Type, p._target.TypeLocation) = (ParseType(e, "Target"), e.Location),
         [("Target", "Path")] = (p, e) => p.ParsePath(e, p._target),
         [("Target", "PathRelativeTo")] = (p, e) => (p._target.RelativeTo, p._target.RelativeToLocation) = (ParseRelativeTo(e), e.Location),
@@ -87,6 +88,8 @@ internal sealed class TransferParser
     private int? _deltaMaxFetch;
     private long? _rateLimit;
     private SourceLocation? _chunkStoreLocation;
+    private readonly List<string> _mirrors = [];
+    private SourceLocation? _mirrorLocation;
 
     private TransferParser(SpecifierExpander specifiers, ICollection<ConfigDiagnostic> diagnostics)
     {
@@ -173,6 +176,8 @@ internal sealed class TransferParser
 
         if (_source.Patterns.Count == 0)
             throw new ConfigSyntaxException(_source.PatternLocation ?? origin, "Source specification lacks MatchPattern=");
+        if (_mirrors.Count > 0 && !sourceType.IsUrl())
+            throw new ConfigSyntaxException(_mirrorLocation ?? origin, "Mirror= is only supported for url-file and url-tar sources", _mirrors[0]);
         if (_chunkStore is not null && sourceType != ResourceType.UrlFile)
             throw new ConfigSyntaxException(_chunkStoreLocation ?? origin, "ChunkStore= is only supported for url-file sources", _chunkStore);
         if (sourceType.HoldsDirectories() && _source.Patterns.Any(p => p.HasGlobPrefix))
@@ -209,6 +214,7 @@ internal sealed class TransferParser
                 ChunkStore = _chunkStore,
                 DeltaMaxFetchPercent = _deltaMaxFetch,
                 RateLimit = _rateLimit,
+                Mirrors = _mirrors.Where(m => m.TrimEnd('/') != sourcePath.TrimEnd('/')).ToList(),
             },
             Target = new Resource
             {
@@ -354,6 +360,23 @@ internal sealed class TransferParser
         if (!IsSupportedUrl(url))
             throw new ConfigSyntaxException(e.Location, "ChunkStore= is not a valid HTTP, HTTPS or file URL", url);
         _chunkStore = url;
+    }
+
+    /// <summary><c>Mirror=</c> (ours, repeatable): another base URL serving the same <c>SHA256SUMS</c>, its signature and
+    /// files as <c>Path=</c>, tried in order after it. Empty resets the list.</summary>
+    private void ParseMirror(UnitFileEntry e)
+    {
+        _mirrorLocation = e.Location;
+        if (e.Value.Length == 0)
+        {
+            _mirrors.Clear();
+            return;
+        }
+        string url = Expand(e, e.Value, PathMax);
+        if (!IsSupportedUrl(url))
+            throw new ConfigSyntaxException(e.Location, "Mirror= is not a valid HTTP, HTTPS or file URL", url);
+        if (!_mirrors.Any(m => m.TrimEnd('/') == url.TrimEnd('/')))
+            _mirrors.Add(url);
     }
 
     /// <summary><c>DeltaMaxFetch=</c> (ours): above this share of the image to fetch chunk by chunk, the whole image is

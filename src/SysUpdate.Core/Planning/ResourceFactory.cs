@@ -13,7 +13,7 @@ internal sealed class ResourceFactory(SysUpdateOptions options, ResourcePathReso
         ResourceType.RegularFile or ResourceType.Tar or ResourceType.Directory or ResourceType.Subvolume =>
             new LocalSource(transfer.Source, resolver.Resolve(transfer, transfer.Source)),
         ResourceType.UrlFile or ResourceType.UrlTar =>
-            new UrlSource(transfer, urls.Manifests, urls.Transport, urls.ShouldVerify(transfer), urls.TrustPolicy(transfer)),
+            new UrlSource(transfer, urls.Manifests, urls.Transport, urls.ShouldVerify(transfer), urls.TrustPolicy(transfer), urls.MirrorPreference, warn),
         _ => throw new SysUpdateException(
             $"{transfer.DefinitionPath}: source Type={transfer.Source.Type.ToConfigString()} is not supported by this build") { Errno = Errno.EOPNOTSUPP },
     };

@@ -64,6 +64,7 @@ internal sealed class UpdateContext : IDisposable
             DefinitionsDirectory = options.DefinitionsDirectory,
             Component = options.Component,
             TransferSource = options.TransferSource,
+            Server = new UpdateServer(options.Root, options.Server, options.Environment),
         };
         var definitions = DefinitionLoader.Load(definitionOptions, host);
         foreach (var diagnostic in definitions.Diagnostics)

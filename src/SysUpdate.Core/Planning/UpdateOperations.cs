@@ -3,6 +3,7 @@ using SysUpdate.Core.Config;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Operations;
 using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Sources;
 using SysUpdate.Core.Targets;
 using SysUpdate.Core.Versions;
 
@@ -110,11 +111,11 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             context.Logger.Acquiring(instance.Path, prepared[i]!.FinalPath ?? prepared[i]!.Slot?.DeviceNode ?? transfer.Target.Location);
             try
             {
-                await transfer.Target.AcquireAsync(prepared[i]!, instance, transfer.Source, metadata[i],
+                await AcquireFromMirrorsAsync(transfer, prepared[i]!, instance, metadata[i],
                     p => ReportRead(set.Version, transfer.Id, index, transfers.Count, p, p.Total ?? (long?)instance.Metadata.Size),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (HashMismatchException ex)
+            catch (Exception ex) when (ex is HashMismatchException || ex.InnerException is HashMismatchException)
             {
                 // The partial stays (as upstream) and now says why: the next run asks for a vacuum
                 // instead of downloading the broken release again.
@@ -125,6 +126,52 @@ internal sealed class UpdateOperations(UpdateContext context, IProgress<Transfer
             context.Logger.Acquired(instance.Path);
         }
         return new Staged(set, prepared);
+    }
+
+    /// <summary>
+    /// Writes the payload from the first mirror that serves it whole and verified (<see cref="IMirroredSource"/>; a source
+    /// without mirrors has one). After a server's failure (<see cref="MirrorFaults.IsServerFault"/>) what that attempt
+    /// left in the target — a partial file or a partial slot after a hash mismatch — is removed, so the next mirror
+    /// writes into a fresh one; local failures (target full, read-back mismatch, cancellation) end at once. When every
+    /// mirror failed, one line names each URL; the last attempt's partial stays, as without mirrors.
+    /// </summary>
+    private async Task AcquireFromMirrorsAsync(TransferRuntime transfer, PreparedInstall prepared, Instance instance, InstanceMetadata metadata,
+        Action<PayloadProgress> onProgress, CancellationToken cancellationToken)
+    {
+        var mirrored = transfer.Source as IMirroredSource;
+        var attempts = mirrored?.Alternatives(instance) ?? [instance];
+        var failures = new List<SysUpdateException>();
+        foreach (var attempt in attempts)
+        {
+            try
+            {
+                await transfer.Target.AcquireAsync(prepared, attempt, transfer.Source, metadata, onProgress, cancellationToken).ConfigureAwait(false);
+                mirrored?.Worked(attempt);
+                return;
+            }
+            catch (SysUpdateException ex) when (attempts.Count > 1 && MirrorFaults.IsServerFault(ex))
+            {
+                failures.Add(ex);
+                if (failures.Count == attempts.Count)
+                    throw new MirrorsExhaustedException(instance.Path[(instance.Path.LastIndexOf('/') + 1)..], failures);
+                context.Logger.Warning($"{ex.Message}; trying the next mirror");
+                await DiscardPartialAsync(transfer, instance.Version, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Removes the partial instance of <paramref name="version"/> a failed attempt left (found by reading the
+    /// target again), freeing its slot.</summary>
+    private async Task DiscardPartialAsync(TransferRuntime transfer, string version, CancellationToken cancellationToken)
+    {
+        var inventory = await transfer.Target.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        transfer.TargetInstances = inventory.Instances.ToList();
+        transfer.EmptySlots = inventory.EmptySlots;
+        foreach (var partial in transfer.TargetInstances.Where(i => i.IsPartial && i.Version == version).ToList())
+        {
+            context.Logger.RemovingTemporaryInstance("partial", partial.Path, transfer.Target.Type.ToConfigString());
+            await Vacuum.RemoveAsync(context, transfer, partial, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A run killed between transfers: pending in one target, absent from another.</summary>

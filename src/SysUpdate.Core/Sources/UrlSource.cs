@@ -3,6 +3,7 @@ using SysUpdate.Core.Config;
 using SysUpdate.Core.Delta;
 using SysUpdate.Core.Instances;
 using SysUpdate.Core.Manifests.Trust;
+using SysUpdate.Core.Manifests;
 using SysUpdate.Core.Transport;
 using SysUpdate.Core.Versions;
 
@@ -13,19 +14,27 @@ namespace SysUpdate.Core.Sources;
 /// <c>SHA256SUMS</c> manifest below <c>Path=</c> whose names match a pattern; each carries the
 /// manifest's SHA-256, which the download is checked against. A <c>url-file</c> instance whose manifest
 /// also lists a casync index of it (<see cref="ChunkIndexLocator"/>) carries that index for a delta download.
+/// With <c>Mirror=</c>, the manifest and its signature come from one base URL, the first in order (the one that last
+/// worked ahead) that serves a manifest that verifies; the instances then point there, and
+/// <see cref="Alternatives"/> names the same file at the other mirrors, checked against that manifest's hash.
 /// </summary>
-internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify, ManifestTrustPolicy trustPolicy) : ISourceResource, IChunkSource
+internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, TransportClient transport, bool verify, ManifestTrustPolicy trustPolicy,
+    MirrorPreference? preference = null, Action<string>? warn = null) : ISourceResource, IChunkSource, IMirroredSource
 {
+    private readonly IReadOnlyList<string> _bases = [transfer.Source.Path!, .. transfer.Source.Mirrors];
+    private string? _manifestBase;
+
     /// <summary>Largest index accepted: 40 bytes per chunk, so 64 MiB describe ≥ 100 GiB at casync's smallest chunks.</summary>
     private const long MaxIndexBytes = 64L * 1024 * 1024;
 
     public ResourceType Type => transfer.Source.Type;
 
-    public string Location => transfer.Source.Path!;
+    /// <summary>The base URL the manifest came from (before discovery: <c>Path=</c>).</summary>
+    public string Location => _manifestBase ?? transfer.Source.Path!;
 
     public async Task<IReadOnlyList<Instance>> DiscoverAsync(CancellationToken cancellationToken = default)
     {
-        var manifest = await manifests.LoadAsync(Location, verify, trustPolicy, cancellationToken).ConfigureAwait(false);
+        var manifest = await LoadManifestAsync(cancellationToken).ConfigureAwait(false);
         var plain = transfer.Source.Patterns.Where(p => !p.HasGlobPrefix).ToList();
         var globs = transfer.Source.Patterns.Where(p => p.HasGlobPrefix).Select(p => p.WithoutGlobPrefix()).ToList();
         var found = new List<Instance>();
@@ -53,6 +62,54 @@ internal sealed class UrlSource(Transfer transfer, ManifestLoader manifests, Tra
         }
         return InstanceOrder.NewestFirst(found);
     }
+
+    public IReadOnlyList<Instance> Alternatives(Instance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string from = Location.TrimEnd('/') + "/";
+        if (_bases.Count < 2 || !instance.Path.StartsWith(from, StringComparison.Ordinal))
+            return [instance];
+        string name = instance.Path[from.Length..];
+        return Ordered().Where(b => b != Location).Prepend(Location)
+            .Select(b => b == Location ? instance : instance with { Path = b.TrimEnd('/') + "/" + name })
+            .ToList();
+    }
+
+    public void Worked(Instance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (_bases.Where(b => instance.Path.StartsWith(b.TrimEnd('/') + "/", StringComparison.Ordinal)).MaxBy(b => b.Length) is { } worked)
+            preference?.Record(_bases, worked);
+    }
+
+    /// <summary>The manifest from the first base URL that serves one that loads (fetched, signature verified, parsed).
+    /// Every failure of a base counts, a 404 too: a mirror in the middle of a sync may lack the file or its signature.</summary>
+    private async Task<Manifest> LoadManifestAsync(CancellationToken cancellationToken)
+    {
+        if (_bases.Count < 2)
+            return await manifests.LoadAsync(_bases[0], verify, trustPolicy, cancellationToken).ConfigureAwait(false);
+
+        var failures = new List<SysUpdateException>();
+        foreach (string baseUrl in Ordered())
+        {
+            try
+            {
+                var manifest = await manifests.LoadAsync(baseUrl, verify, trustPolicy, cancellationToken).ConfigureAwait(false);
+                _manifestBase = baseUrl;
+                preference?.Record(_bases, baseUrl);
+                return manifest;
+            }
+            catch (SysUpdateException ex)
+            {
+                failures.Add(ex);
+                if (failures.Count < _bases.Count)
+                    warn?.Invoke($"{ex.Message}; trying the next mirror");
+            }
+        }
+        throw new MirrorsExhaustedException($"{transfer.DefinitionPath}: SHA256SUMS", failures);
+    }
+
+    private IReadOnlyList<string> Ordered() => preference?.Order(_bases) ?? _bases;
 
     public async Task<PublishedPayload> OpenAsync(Instance instance, long offset, string? validator, CancellationToken cancellationToken = default)
     {

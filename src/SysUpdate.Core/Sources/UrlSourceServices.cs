@@ -29,6 +29,9 @@ internal sealed class UrlSourceServices(SysUpdateOptions options, ILogger logger
 
     public TransportClient Transport => _client ??= CreateClient();
 
+    /// <summary>Which mirror of each url source last worked (below the root).</summary>
+    public MirrorPreference MirrorPreference { get; } = new(options.Root);
+
     public ManifestLoader Manifests => _manifests ??= new ManifestLoader(Transport,
         new ManifestTrustEvaluator([
             OpenPgpSignatureScheme.FromEnvironment(options.Root, logger),
