@@ -24,7 +24,7 @@ _sysupdate() {
     local flags='-h --help --version --no-pager --no-legend -A --component-all -S --component-suggested
                  -a --feature-all -s --feature-suggested --reboot --offline'
     local valued='-C --component --definitions --root --image --image-policy --transfer-source
-                  -m --instances-max --sync --verify --cleanup --rate-limit --rollout --json --listen'
+                  -m --instances-max --sync --verify --cleanup --rate-limit --rollout --server --json --listen'
     local verbs='list features enable-feature disable-feature check-new update acquire vacuum cleanup
                  pending reboot components enable-component disable-component varlink'
 
@@ -36,7 +36,7 @@ _sysupdate() {
         --sync|--verify|--cleanup) COMPREPLY=($(compgen -W 'yes no' -- "$cur")); return ;;
         --json) COMPREPLY=($(compgen -W 'pretty short off' -- "$cur")); return ;;
         --rollout) COMPREPLY=($(compgen -W 'honour ignore' -- "$cur")); return ;;
-        --image-policy|-m|--instances-max|--rate-limit) return ;;
+        --image-policy|-m|--instances-max|--rate-limit|--server) return ;;
     esac
 
     if [[ $cur == -* ]]; then

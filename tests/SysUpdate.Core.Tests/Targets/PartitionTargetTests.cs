@@ -667,7 +667,9 @@ public sealed class PartitionTargetTests : IDisposable
     private static byte[] ReadAt(string disk, long offset, int length)
     {
         byte[] data = new byte[length];
-        using var file = File.OpenHandle(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        // Plain open(2), as the product reads disks: .NET's OpenHandle takes a non-blocking flock(LOCK_SH), which
+        // fails while udev holds the loop device's LOCK_EX for its partition re-read after the writer closed it.
+        using var file = SysUpdate.Core.Native.LibC.Open(disk, Tmds.Linux.LibC.O_RDONLY);
         Assert.Equal(length, RandomAccess.Read(file, data, offset));
         return data;
     }

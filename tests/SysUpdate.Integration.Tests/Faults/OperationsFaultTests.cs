@@ -81,7 +81,7 @@ public sealed class OperationsFaultTests : IDisposable
         Assert.Equal(_root.PublishedBytes("v1"), File.ReadAllBytes(_root.Installed("v1")));
         Assert.False(File.Exists(_root.Installed("v2")));
         Assert.Single(result.ErrorLines);
-        Assert.Contains("SHA256SUMS: Signature verification failed", result.ErrorLines[0], StringComparison.Ordinal);
+        Assert.Contains("SHA256SUMS.gpg: Signature verification failed", result.ErrorLines[0], StringComparison.Ordinal);
     }
 
     [Fact]

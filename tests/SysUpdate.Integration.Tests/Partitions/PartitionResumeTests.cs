@@ -17,7 +17,7 @@ namespace SysUpdate.Integration.Tests.Partitions;
 public sealed class PartitionResumeTests(ITestOutputHelper output)
 {
     private const int ImageSize = 32 * 1024 * 1024;
-    private const int KilledImageSize = 128 * 1024 * 1024;
+    private const int KilledImageSize = 192 * 1024 * 1024;
 
     /// <summary>Slow enough that a run is visibly mid-download for seconds, fast enough for two runs per test.</summary>
     private const long BytesPerSecond = 8 * 1024 * 1024;
@@ -26,7 +26,8 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
     public async Task Update_KilledHalfwayIntoPartition_NextUpdateResumesWithRangeAndFetchesAtMost110Percent()
     {
         // Larger than the other cases: what the server had sent but the killed run had not yet written (socket buffers,
-        // the 8 MiB read-ahead, the last window) is a fixed amount that must stay well inside the 10 % allowance.
+        // the 8 MiB read-ahead, the last window) is a fixed amount that must stay well inside the 10 % allowance
+        // (13.6 MiB was seen once on the 2-core machine, more than 10 % of the 128 MiB this case used before).
         const int ImageSize = KilledImageSize;
         await using var bench = await InstalledV1Async(KilledImageSize);
         byte[] image = RandomNumberGenerator.GetBytes(ImageSize);
