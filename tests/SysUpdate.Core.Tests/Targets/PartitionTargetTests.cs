@@ -668,7 +668,7 @@ public sealed class PartitionTargetTests : IDisposable
     {
         byte[] data = new byte[length];
         // Plain open(2), as the product reads disks: .NET's OpenHandle takes a non-blocking flock(LOCK_SH), which
-        // fails while udev holds the loop device's LOCK_EX for its partition re-read after the writer closed it.
+        // fails whenever another opener holds LOCK_EX for a moment (seen under load on loop devices and image files).
         using var file = SysUpdate.Core.Native.LibC.Open(disk, Tmds.Linux.LibC.O_RDONLY);
         Assert.Equal(length, RandomAccess.Read(file, data, offset));
         return data;
