@@ -37,10 +37,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_FirstMirrorAnswers500_CompletesFromSecond()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         foreach (var name in new[] { "SHA256SUMS", "SHA256SUMS.gpg", "SHA256SUMS.asc" })
         {
             var file = bench.Publish(name);
@@ -60,10 +57,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_FirstMirrorManifestDoesNotVerify_ManifestAndSignatureFromSecond()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         // A manifest that lists another image for v2 under the first mirror's unchanged signature.
         string tampered = File.ReadAllText(images.Path("SHA256SUMS"))
             .Replace(images.Sha256("uki-v2.efi"), HttpBench.Sha256(Corrupt(images.Bytes("uki-v2.efi"))), StringComparison.Ordinal);
@@ -96,10 +90,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_FirstMirrorServesCorruptImage_CompletesFromSecondNothingBadInstalled()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         bench.Serve("uki-v2.efi", Corrupt(images.Bytes("uki-v2.efi")));
 
         var result = (await bench.RunAsync("update", "v2")).ShouldExit(0);
@@ -155,10 +146,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_EveryMirrorServesCorruptImage_OneLineNamingEachUrlInstalledVersionKept()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         (await bench.RunAsync("update", "v1")).ShouldExit(0);
         bench.Serve("uki-v2.efi", Corrupt(images.Bytes("uki-v2.efi")));
         second.Serve(HttpBench.ImagesPath + "uki-v2.efi", Corrupt(images.Bytes("uki-v2.efi")));
@@ -190,10 +178,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_AfterSecondMirrorWorked_NextRunAsksItFirst()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         var manifest = bench.Publish("SHA256SUMS");
         manifest.FailStatus = 503;
         manifest.FailTimes = int.MaxValue;
@@ -213,10 +198,7 @@ public sealed class MirrorTests(HttpImages images)
     public async Task Update_CorruptPreferenceFile_IgnoredAndFirstMirrorAsked()
     {
         await using var bench = await HttpBench.StartAsync(images);
-        await using var second = await TestHttpServer.StartAsync();
-        WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
-        bench.PublishSignedRelease();
-        PublishSignedRelease(second);
+        await using var second = await StartSignedMirrorAsync(bench);
         var manifest = bench.Publish("SHA256SUMS");
         manifest.FailStatus = 503;
         manifest.FailTimes = int.MaxValue;
@@ -233,6 +215,25 @@ public sealed class MirrorTests(HttpImages images)
 
         Assert.Single(bench.Requests("uki-v2.efi"));
         Assert.Equal(secondMirrorRequests, second.AllRequests().Count);
+    }
+
+    /// <summary>A second server with the same signed release as the bench's, and the transfer naming the bench's
+    /// server in <c>Path=</c> and the second one in <c>Mirror=</c>.</summary>
+    private async Task<TestHttpServer> StartSignedMirrorAsync(HttpBench bench)
+    {
+        var second = await TestHttpServer.StartAsync();
+        try
+        {
+            WriteUkiTransfer(bench, bench.SourceUrl, MirrorUrl(second));
+            bench.PublishSignedRelease();
+            PublishSignedRelease(second);
+            return second;
+        }
+        catch
+        {
+            await second.DisposeAsync();
+            throw;
+        }
     }
 
     private static void WriteUkiTransfer(HttpBench bench, string path, string mirror) =>
