@@ -14,8 +14,9 @@
 #                       with `dotnet publish src/SysUpdate.Cli -c Release -o artifacts/bin` and the
 #                       same for src/UpdateCtl)
 #   --replace-systemd   also divert systemd's /usr/lib/systemd/systemd-sysupdate aside with
-#                       dpkg-divert (to systemd-sysupdate.distrib), put sysupdate in its place and add
-#                       the drop-ins upstream's units need for a .NET binary (MemoryDenyWriteExecute=no)
+#                       dpkg-divert (to systemd-sysupdate.distrib) and put sysupdate in its place; a
+#                       ReadyToRun build (arm64) also gets the drop-ins upstream's units need for a JIT
+#                       (MemoryDenyWriteExecute=no); the NativeAOT x64 build runs under them unchanged
 #   --uninstall         remove exactly what the install recorded in PREFIX/lib/sysupdate/installed-files
 #                       and undo the diversion, putting systemd's binary back
 #
@@ -66,6 +67,10 @@ divert() {
   dpkg-divert "${root[@]}" --local --rename --divert "$systemd_diverted" "$@" "$systemd_binary" >&2
 }
 
+# A ReadyToRun single-file build carries the .NET host (whose code names this variable) and JIT-compiles
+# at run time, which MemoryDenyWriteExecute=yes kills; a NativeAOT build has neither.
+needs_jit() { grep -q -a DOTNET_BUNDLE_EXTRACT_BASE_DIR "$1"; }
+
 # Installs one file (mode, source, target path without DESTDIR) and records it.
 put() {
   local mode=$1 source=$2 target=$3
@@ -112,9 +117,11 @@ do_install() {
     divert --add
     echo "diverted $systemd_binary" >> "$destdir$manifest"
     put 0755 "$from/sysupdate" "$systemd_binary"
-    for unit in $sandboxed_upstream_units; do
-      put 0644 "$repo/packaging/systemd/$dropin_name" "$upstream_unit_dir/$unit.d/$dropin_name"
-    done
+    if needs_jit "$from/sysupdate"; then
+      for unit in $sandboxed_upstream_units; do
+        put 0644 "$repo/packaging/systemd/$dropin_name" "$upstream_unit_dir/$unit.d/$dropin_name"
+      done
+    fi
   fi
   echo "Installed SysUpdate under ${destdir}${prefix}${replace_systemd:+, standing in for $systemd_binary}."
   [ -n "$destdir" ] || echo "Run 'systemctl daemon-reload' to pick up the units."

@@ -52,6 +52,7 @@ command -v dpkg-divert >/dev/null || need_apt+=(dpkg)
 command -v man >/dev/null || need_apt+=(man-db)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v casync >/dev/null || need_apt+=(casync)
+command -v clang >/dev/null || need_apt+=(clang)   # the NativeAOT publish of sysupdate and updatectl links with clang
 [ -n "$fast" ] || command -v debootstrap >/dev/null || need_apt+=(debootstrap)   # TEST-72 v262.1 chroot
 # The reference GUI's screen test (tests/SysUpdate.Integration.Tests/Gui): an X server, GTK 4 for python3, screenshots.
 command -v Xvfb >/dev/null || need_apt+=(xvfb)
@@ -103,7 +104,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # One restore (it talks to the package feed, which is slow); everything after reuses it.
 dotnet restore SysUpdate.sln -v q
 dotnet build SysUpdate.sln -c Release -nologo -v q --no-restore
-# The integration tests run the published single-file executables, as a user would.
+# The integration tests run the published executables (NativeAOT on x64), as a user would.
 dotnet publish src/SysUpdate.Cli -c Release -nologo -v q --no-restore -o artifacts/bin
 dotnet publish src/UpdateCtl -c Release -nologo -v q --no-restore -o artifacts/bin
 export SYSUPDATE_BIN="$repo/artifacts/bin/sysupdate" UPDATECTL_BIN="$repo/artifacts/bin/updatectl"

@@ -8,10 +8,11 @@ internal sealed class InstallScript
 {
     private readonly string _from;
 
-    public InstallScript(TempDirectory tmp)
+    /// <param name="sysupdate">Another build of sysupdate to install (default: the published x64 one).</param>
+    public InstallScript(TempDirectory tmp, string? sysupdate = null)
     {
         _from = tmp.Dir("published");
-        File.Copy(PublishedBinaries.SysUpdate!, Path.Combine(_from, "sysupdate"));
+        File.Copy(sysupdate ?? PublishedBinaries.SysUpdate!, Path.Combine(_from, "sysupdate"));
         File.Copy(PublishedBinaries.UpdateCtl!, Path.Combine(_from, "updatectl"));
     }
 

@@ -73,12 +73,10 @@ public sealed class InstallScriptTests : IDisposable
     }
 
     [PackagingFact("/usr/bin/dpkg-divert")]
-    public async Task ReplaceSystemd_InThrowAwayRoot_DivertsInstallsDropInsAndUninstallRestores()
+    public async Task ReplaceSystemd_NativeAotBuild_DivertsWithoutDropInsAndUninstallRestores()
     {
         var script = new InstallScript(_tmp);
-        string systemdOwn = Path.Combine(_destdir, SystemdBinary);
-        Directory.CreateDirectory(Path.GetDirectoryName(systemdOwn)!);
-        File.WriteAllText(systemdOwn, "systemd's own systemd-sysupdate\n");
+        string systemdOwn = PlaceSystemdOwnBinary();
         var host = HostSystemdBinary();
 
         (await script.RunAsync("--prefix=/usr", $"--destdir={_destdir}", "--replace-systemd")).ShouldExit(0);
@@ -86,18 +84,45 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Equal("systemd's own systemd-sysupdate\n", File.ReadAllText(systemdOwn + ".distrib"));
         Assert.Equal(File.ReadAllBytes(script.PublishedSysUpdate), File.ReadAllBytes(systemdOwn));
         Assert.Contains($"local diversion of /{SystemdBinary} to /{SystemdBinary}.distrib", await DiversionsAsync());
-        foreach (string unit in UpstreamSandboxedUnits)
-        {
-            string dropIn = Path.Combine(_destdir, "usr/lib/systemd/system", unit + ".d", "50-sysupdate-dotnet.conf");
-            Assert.Contains("MemoryDenyWriteExecute=no", File.ReadAllLines(dropIn));
-        }
+        // Nothing JIT-compiles in the NativeAOT build: upstream's MemoryDenyWriteExecute=yes stays in force.
+        Assert.All(UpstreamSandboxedUnits, unit => Assert.False(Directory.Exists(DropInDirectory(unit))));
 
+        await UninstallRestoresSystemdAsync(script, systemdOwn, host);
+    }
+
+    [ReadyToRunBuildFact("/usr/bin/dpkg-divert")]
+    public async Task ReplaceSystemd_ReadyToRunBuild_AddsTheJitDropInsAndUninstallRemovesThem()
+    {
+        var script = new InstallScript(_tmp, ReadyToRunBuildFactAttribute.Binary);
+        string systemdOwn = PlaceSystemdOwnBinary();
+        var host = HostSystemdBinary();
+
+        (await script.RunAsync("--prefix=/usr", $"--destdir={_destdir}", "--replace-systemd")).ShouldExit(0);
+
+        foreach (string unit in UpstreamSandboxedUnits)
+            Assert.Contains("MemoryDenyWriteExecute=no", File.ReadAllLines(Path.Combine(DropInDirectory(unit), "50-sysupdate-dotnet.conf")));
+
+        await UninstallRestoresSystemdAsync(script, systemdOwn, host);
+    }
+
+    private string PlaceSystemdOwnBinary()
+    {
+        string systemdOwn = Path.Combine(_destdir, SystemdBinary);
+        Directory.CreateDirectory(Path.GetDirectoryName(systemdOwn)!);
+        File.WriteAllText(systemdOwn, "systemd's own systemd-sysupdate\n");
+        return systemdOwn;
+    }
+
+    private string DropInDirectory(string unit) => Path.Combine(_destdir, "usr/lib/systemd/system", unit + ".d");
+
+    private async Task UninstallRestoresSystemdAsync(InstallScript script, string systemdOwn, (bool, long, DateTime) host)
+    {
         (await script.RunAsync("--prefix=/usr", $"--destdir={_destdir}", "--uninstall")).ShouldExit(0);
 
         Assert.Equal("systemd's own systemd-sysupdate\n", File.ReadAllText(systemdOwn));
         Assert.False(File.Exists(systemdOwn + ".distrib"));
         Assert.DoesNotContain(SystemdBinary, await DiversionsAsync(), StringComparison.Ordinal);
-        Assert.All(UpstreamSandboxedUnits, unit => Assert.False(Directory.Exists(Path.Combine(_destdir, "usr/lib/systemd/system", unit + ".d"))));
+        Assert.All(UpstreamSandboxedUnits, unit => Assert.False(Directory.Exists(DropInDirectory(unit))));
         Assert.Equal([SystemdBinary, "var/lib/dpkg/diversions"], Files().Where(f => !f.StartsWith("var/lib/dpkg/diversions-", StringComparison.Ordinal)));
         Assert.Equal(host, HostSystemdBinary());
     }
