@@ -14,10 +14,11 @@ internal sealed unsafe class XzDecoder : IStreamDecoder
     private const int LzmaFinish = 3;
 
     // Each decoder thread holds a whole block's output plus its input and dictionary, and the decoder
-    // reads ahead while the budget lasts: with xz's default (a quarter of RAM) a `xz -T0` image
-    // (24 MiB blocks, 8 MiB dictionary) kept 280–300 MiB resident. With this budget two threads
-    // run only for blocks of a few MiB; larger blocks get liblzma's single-threaded fallback
-    // (≈ 10 MiB), since one worker alone (≈ 65 MiB) decodes no faster than the fallback.
+    // reads ahead while the budget lasts: with xz's default (a quarter of RAM) a 512 MiB `xz -T0` image
+    // (22 blocks of 24 MiB, 8 MiB dictionary) kept 260–290 MiB resident. With this budget two threads
+    // run for blocks of a few MiB (2 MiB: two workers); 24 MiB blocks get liblzma's single-threaded
+    // fallback (≈ 25 MiB more than no xz at all), because one worker alone costs ≈ 65 MiB and on
+    // these 2-core machines decoded no faster than the fallback.
     private const long ThreadingBudget = 32L << 20;
 
     // lzma_ret
