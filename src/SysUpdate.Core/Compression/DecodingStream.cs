@@ -5,7 +5,8 @@ namespace SysUpdate.Core.Compression;
 
 /// <summary>
 /// Read-only, forward-only stream that pulls compressed bytes from an inner stream and returns them decoded
-/// by an <see cref="IStreamDecoder"/>. Input and output go through pooled, pinned buffers.
+/// by an <see cref="IStreamDecoder"/>. Input goes through a pooled, pinned buffer; output is decoded straight
+/// into the caller's buffer when that is at least as large as our own, else through a pooled, pinned one.
 /// </summary>
 internal sealed class DecodingStream : Stream
 {
@@ -73,7 +74,16 @@ internal sealed class DecodingStream : Stream
                 return 0;
             if (_inputStart == _inputEnd && !_inputEof)
                 CompleteFill(_inner.Read(_input, 0, InputBufferSize));
-            DecodeStep();
+            if (buffer.Length >= OutputBufferSize)
+            {
+                int written = DecodeInto(buffer);
+                if (written > 0)
+                    return written;
+            }
+            else
+            {
+                DecodeBuffered();
+            }
         }
     }
 
@@ -101,8 +111,35 @@ internal sealed class DecodingStream : Stream
                 int read = await _inner.ReadAsync(_input.AsMemory(0, InputBufferSize), cancellationToken).ConfigureAwait(false);
                 CompleteFill(read);
             }
-            DecodeStep();
+            if (buffer.Length >= OutputBufferSize)
+            {
+                int written = DecodeInto(buffer);
+                if (written > 0)
+                    return written;
+            }
+            else
+            {
+                DecodeBuffered();
+            }
         }
+    }
+
+    private unsafe int DecodeInto(Span<byte> destination)
+    {
+        fixed (byte* pointer = destination)
+            return DecodeStep((nint)pointer, destination.Length);
+    }
+
+    private unsafe int DecodeInto(Memory<byte> destination)
+    {
+        using var pin = destination.Pin();
+        return DecodeStep((nint)pin.Pointer, destination.Length);
+    }
+
+    private void DecodeBuffered()
+    {
+        _outputStart = 0;
+        _outputEnd = DecodeStep(_outputBase, OutputBufferSize);
     }
 
     private void CompleteFill(int read)
@@ -121,28 +158,28 @@ internal sealed class DecodingStream : Stream
         return n;
     }
 
-    private void DecodeStep()
+    /// <returns>Bytes decoded into <paramref name="output"/>.</returns>
+    private int DecodeStep(nint output, int outputLength)
     {
         int available = _inputEnd - _inputStart;
         bool atEnd = _decoder.Decode(
-            _inputBase + _inputStart, available, _outputBase, OutputBufferSize, _inputEof,
+            _inputBase + _inputStart, available, output, outputLength, _inputEof,
             out int consumed, out int written);
         _inputStart += consumed;
-        _outputStart = 0;
-        _outputEnd = written;
 
         if (written > 0)
-            return;
+            return written;
         if (_inputEof && _inputStart == _inputEnd)
         {
             if (atEnd)
                 _finished = true;
             else if (consumed == 0)
                 throw new CompressedDataException(_decoder.Format, "compressed data is truncated (unexpected end of input)");
-            return;
+            return 0;
         }
         if (consumed == 0)
             throw new CompressedDataException(_decoder.Format, "decoder made no progress on its input");
+        return 0;
     }
 
     public override void Flush() { }

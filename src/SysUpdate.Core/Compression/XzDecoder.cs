@@ -13,6 +13,14 @@ internal sealed unsafe class XzDecoder : IStreamDecoder
     private const int LzmaRun = 0;
     private const int LzmaFinish = 3;
 
+    // Each decoder thread holds a whole block's output plus its input and dictionary, and the decoder
+    // reads ahead while the budget lasts: with xz's default (a quarter of RAM) a 512 MiB `xz -T0` image
+    // (22 blocks of 24 MiB, 8 MiB dictionary) kept 260–290 MiB resident. With this budget two threads
+    // run for blocks of a few MiB (2 MiB: two workers); 24 MiB blocks get liblzma's single-threaded
+    // fallback (≈ 25 MiB more than no xz at all), because one worker alone costs ≈ 65 MiB and on
+    // these 2-core machines decoded no faster than the fallback.
+    private const long ThreadingBudget = 32L << 20;
+
     // lzma_ret
     private const int LzmaOk = 0;
     private const int LzmaStreamEnd = 1;
@@ -37,8 +45,7 @@ internal sealed unsafe class XzDecoder : IStreamDecoder
                     Flags = LzmaConcatenated,
                     Threads = (uint)threads,
                     Timeout = 0,
-                    // xz's default for the threaded decoder: a quarter of the memory we may use.
-                    MemlimitThreading = (ulong)Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 64L << 20),
+                    MemlimitThreading = (ulong)Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, ThreadingBudget),
                     MemlimitStop = ulong.MaxValue,
                 };
                 rc = lzma_stream_decoder_mt(_stream.Stream, in options);
