@@ -29,15 +29,18 @@ internal sealed class DecodingStream : Stream
     private int _outputEnd;
     private bool _finished;
     private bool _disposed;
+    private readonly string? _origin;
 
-    /// <summary>Takes ownership of <paramref name="decoder"/> (disposed with this stream).</summary>
-    public DecodingStream(Stream inner, IStreamDecoder decoder, bool leaveOpen)
+    /// <summary>Takes ownership of <paramref name="decoder"/> (disposed with this stream). Faults in the data
+    /// name <paramref name="origin"/> (the file or URL) when given.</summary>
+    public DecodingStream(Stream inner, IStreamDecoder decoder, bool leaveOpen, string? origin = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(decoder);
         _inner = inner;
         _decoder = decoder;
         _leaveOpen = leaveOpen;
+        _origin = origin;
         _input = ArrayPool<byte>.Shared.Rent(InputBufferSize);
         _output = ArrayPool<byte>.Shared.Rent(OutputBufferSize);
         _inputPin = GCHandle.Alloc(_input, GCHandleType.Pinned);
@@ -160,6 +163,18 @@ internal sealed class DecodingStream : Stream
 
     /// <returns>Bytes decoded into <paramref name="output"/>.</returns>
     private int DecodeStep(nint output, int outputLength)
+    {
+        try
+        {
+            return RunDecoder(output, outputLength);
+        }
+        catch (CompressedDataException ex) when (_origin is not null && ex.Origin is null)
+        {
+            throw ex.From(_origin);
+        }
+    }
+
+    private int RunDecoder(nint output, int outputLength)
     {
         int available = _inputEnd - _inputStart;
         bool atEnd = _decoder.Decode(

@@ -10,7 +10,7 @@ internal static class Decompressor
     /// throws, <paramref name="compressed"/> is disposed likewise.
     /// </summary>
     /// <exception cref="SysUpdateException">The system library for <paramref name="format"/> is missing.</exception>
-    public static Stream OpenRead(Stream compressed, CompressionFormat format, bool leaveOpen)
+    public static Stream OpenRead(Stream compressed, CompressionFormat format, bool leaveOpen, string? origin = null)
     {
         ArgumentNullException.ThrowIfNull(compressed);
         if (format == CompressionFormat.None)
@@ -27,7 +27,7 @@ internal static class Decompressor
                 CompressionFormat.Bzip2 => new Bzip2Decoder(),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
             };
-            return new DecodingStream(compressed, decoder, leaveOpen);
+            return new DecodingStream(compressed, decoder, leaveOpen, origin);
         }
         catch
         {

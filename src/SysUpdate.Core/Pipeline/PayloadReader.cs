@@ -62,7 +62,7 @@ internal sealed class PayloadReader : IAsyncDisposable
         }
         var format = CompressionSniffer.Detect(head.AsSpan(0, filled));
         var prefixed = new PrefixedReadStream(head.AsMemory(0, filled), pump.Output, leaveOpen: true);
-        var decoded = format == CompressionFormat.None ? prefixed : Decompressor.OpenRead(prefixed, format, leaveOpen: false);
+        var decoded = format == CompressionFormat.None ? prefixed : Decompressor.OpenRead(prefixed, format, leaveOpen: false, origin);
         return new PayloadReader(hashing, decoded, origin, expectedSha256, format) { _pump = pump };
     }
 
