@@ -27,6 +27,12 @@ internal static class CompareBenchmark
             "no" => false,
             var other => throw new BenchmarkSetupException($"--readback must be yes or no, not '{other}'"),
         };
+        bool referenceCodecs = args.Get("codec-libraries", "host") switch
+        {
+            "host" => false,
+            "reference" => true,
+            var other => throw new BenchmarkSetupException($"--codec-libraries must be host or reference, not '{other}'"),
+        };
         foreach (string codec in codecs)
         {
             if (!CompareRelease.KnownCodecs.Contains(codec))
@@ -54,7 +60,13 @@ internal static class CompareBenchmark
         {
             var release = await CompareRelease.BuildAsync(Path.Combine(work, "pub"), size, codecs).ConfigureAwait(false);
             await using var nginx = await NginxServer.StartAsync(release.Directory).ConfigureAwait(false);
-            var sides = new CompareSides(reference, binary, new TimedTreeRun(work), work);
+            string? libraries = null;
+            if (referenceCodecs)
+            {
+                libraries = Path.Combine(work, "reference-codec-libraries");
+                reference.CopyCodecLibraries(libraries);
+            }
+            var sides = new CompareSides(reference, binary, new TimedTreeRun(work), work, libraries);
             var cases = new List<CaseResult>();
             var update = new UpdateCase(sides, release, nginx.BaseUrl, work, readback);
             foreach (var target in targets)
@@ -66,7 +78,7 @@ internal static class CompareBenchmark
                 cases.Add(await new CheckNewCase(sides, nginx.BaseUrl, work).RunAsync(checkRuns).ConfigureAwait(false));
 
             string commandLine = "dotnet run -c Release --project tests/SysUpdate.Benchmarks -- compare " + string.Join(' ', rawArguments);
-            CompareReport.Print(commandLine.TrimEnd(), await DescribeSetupAsync(reference, binary, size, runs, checkRuns, readback, targets).ConfigureAwait(false), cases);
+            CompareReport.Print(commandLine.TrimEnd(), await DescribeSetupAsync(reference, binary, size, runs, checkRuns, readback, referenceCodecs, targets).ConfigureAwait(false), cases);
             return cases.Any(c => c.Failure is not null) ? 1 : 0;
         }
         finally
@@ -84,7 +96,7 @@ internal static class CompareBenchmark
     };
 
     private static async Task<IReadOnlyList<string>> DescribeSetupAsync(ReferenceChroot reference, string binary, long size, int runs, int checkRuns,
-        bool readback, IReadOnlyList<CompareTarget> targets)
+        bool readback, bool referenceCodecs, IReadOnlyList<CompareTarget> targets)
     {
         var version = await ChildProcess.RunAsync(binary, ["--version"], pollRss: false).ConfigureAwait(false);
         string ours = version.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "?";
@@ -108,6 +120,10 @@ internal static class CompareBenchmark
             "Peak RSS: the largest sum, over 20 ms samples from /proc, of VmHWM of the tool's live processes (the reference's tree includes the "
                 + "systemd-pull children it runs); not cgroup memory.peak, which would count the page cache of the written image.",
         };
+        lines.Add(referenceCodecs
+            ? $"Codec libraries: ours loads the chroot's own {string.Join(", ", ReferenceChroot.CodecLibraries)} (copied, LD_LIBRARY_PATH), so both "
+                + "decode with the same library versions; gzip is the .NET runtime's zlib-ng on our side either way."
+            : "Codec libraries: each tool its own system's (ours the host's, the reference the chroot's; their versions may differ).");
         if (targets.Contains(CompareTarget.Partition))
             lines.Add($"Partition targets: ours {(readback ? "with its read-back of the written slot (the default)" : "without read-back (SYSUPDATE_READBACK=0)")}; systemd-sysupdate 262.1 has no read-back.");
         return lines;

@@ -2,8 +2,9 @@ namespace SysUpdate.Benchmarks;
 
 /// <summary>The two tools under comparison, run alike through one <see cref="TimedTreeRun"/>: systemd 262.1's
 /// systemd-sysupdate in its chroot, and our published binary on the host. Ours gets an empty HTTP cache each run
-/// (SYSUPDATE_CACHE_DIRECTORY), so it fetches SHA256SUMS in full as the reference does, never a 304.</summary>
-internal sealed class CompareSides(ReferenceChroot reference, string ourBinary, TimedTreeRun runner, string work)
+/// (SYSUPDATE_CACHE_DIRECTORY), so it fetches SHA256SUMS in full as the reference does, never a 304; and, when
+/// <paramref name="ourLibraryPath"/> is given, the reference's codec libraries through LD_LIBRARY_PATH.</summary>
+internal sealed class CompareSides(ReferenceChroot reference, string ourBinary, TimedTreeRun runner, string work, string? ourLibraryPath)
 {
     public ReferenceChroot Reference { get; } = reference;
 
@@ -18,6 +19,8 @@ internal sealed class CompareSides(ReferenceChroot reference, string ourBinary, 
         if (Directory.Exists(cache))
             Directory.Delete(cache, recursive: true);
         var withCache = new Dictionary<string, string>(environment) { ["SYSUPDATE_CACHE_DIRECTORY"] = cache };
+        if (ourLibraryPath is not null)
+            withCache["LD_LIBRARY_PATH"] = ourLibraryPath;
         var result = await runner.RunAsync([], [OurBinary, .. arguments], withCache).ConfigureAwait(false);
         if (Directory.Exists(cache))
             Directory.Delete(cache, recursive: true);

@@ -5,7 +5,7 @@
 //   chunking [--size-mib 1024] [--runs 3]
 //   delta   [--size-mib 1024] [--rate-mib 40] [--rounds 1] [--changed 0.05] [--sysupdate PATH] [--work-dir /var/tmp]
 //   ratelimit [--size-mib 64] [--limit 16M] [--runs 5] [--work-dir /var/tmp]
-//   compare [--size-mib 512] [--runs 3] [--check-runs 7] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition] [--readback yes|no] [--chroot DIR] [--work-dir /var/tmp]
+//   compare [--size-mib 512] [--runs 3] [--check-runs 7] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition] [--readback yes|no] [--codec-libraries host|reference] [--chroot DIR] [--work-dir /var/tmp]
 //   verify  [--runs 11] [--sysupdate PATH] [--work-dir /var/tmp]
 //   micro   [BenchmarkDotNet arguments]
 using SysUpdate.Benchmarks;
@@ -51,9 +51,10 @@ static int Usage()
                   whole-process 'sysupdate --rate-limit=SIZE update' of an N MiB url-file from Kestrel on
                   loopback, median of N runs (goal: 64 MiB at 16M in 3.5–5 s), beside one unlimited run
           compare [--size-mib N] [--runs N] [--check-runs N] [--codecs raw,gzip,xz,zstd,bzip2] [--targets file,partition]
-                  [--readback yes|no] [--chroot DIR] [--work-dir DIR]   (root) side by side with systemd 262.1's
-                  systemd-sysupdate (chroot from 'tests/test72-262/run.sh --build-only'): update per codec into a file
-                  and a partition, and check-new, from nginx on loopback, alternating; ratio ref/ours per run, median, peak RSS
+                  [--readback yes|no] [--codec-libraries host|reference] [--chroot DIR] [--work-dir DIR]   (root) side by
+                  side with systemd 262.1's systemd-sysupdate (chroot from 'tests/test72-262/run.sh --build-only'): update
+                  per codec into a file and a partition, and check-new, from nginx on loopback, alternating; ratio ref/ours
+                  per run, median, peak RSS; --codec-libraries reference runs ours with the chroot's liblzma/libzstd/libbz2
           verify  [--runs N] [--sysupdate PATH] [--work-dir DIR]
                   whole-process 'sysupdate check-new' against a gpg-signed SHA256SUMS on loopback, verified vs
                   --verify=no (median of N), and the in-process OpenPGP check alone; --sysupdate measures another build
