@@ -77,16 +77,9 @@ internal sealed class DecodingStream : Stream
                 return 0;
             if (_inputStart == _inputEnd && !_inputEof)
                 CompleteFill(_inner.Read(_input, 0, InputBufferSize));
-            if (buffer.Length >= OutputBufferSize)
-            {
-                int written = DecodeInto(buffer);
-                if (written > 0)
-                    return written;
-            }
-            else
-            {
-                DecodeBuffered();
-            }
+            int written = DecodeNext(buffer);
+            if (written > 0)
+                return written;
         }
     }
 
@@ -114,16 +107,9 @@ internal sealed class DecodingStream : Stream
                 int read = await _inner.ReadAsync(_input.AsMemory(0, InputBufferSize), cancellationToken).ConfigureAwait(false);
                 CompleteFill(read);
             }
-            if (buffer.Length >= OutputBufferSize)
-            {
-                int written = DecodeInto(buffer);
-                if (written > 0)
-                    return written;
-            }
-            else
-            {
-                DecodeBuffered();
-            }
+            int written = DecodeNext(buffer.Span);
+            if (written > 0)
+                return written;
         }
     }
 
@@ -133,10 +119,14 @@ internal sealed class DecodingStream : Stream
             return DecodeStep((nint)pointer, destination.Length);
     }
 
-    private unsafe int DecodeInto(Memory<byte> destination)
+    // A large destination is decoded into directly (no second copy); a small one gets our buffer's output
+    // later, through CopyOut. Returns the bytes placed in the destination now.
+    private int DecodeNext(Span<byte> destination)
     {
-        using var pin = destination.Pin();
-        return DecodeStep((nint)pin.Pointer, destination.Length);
+        if (destination.Length >= OutputBufferSize)
+            return DecodeInto(destination);
+        DecodeBuffered();
+        return 0;
     }
 
     private void DecodeBuffered()
