@@ -93,18 +93,7 @@ internal static class BoundedWriter
                 ArrayPool<byte>.Shared.Return(rentedB);
         }
         if (sync)
-        {
-            try
-            {
-                RandomAccess.FlushToDisk(handle);
-                if (direct is not null)
-                    RandomAccess.FlushToDisk(direct);
-            }
-            catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
-            {
-                throw new PayloadWriteException(destination, offset, ex);
-            }
-        }
+            FlushToDisk(handle, direct, destination, offset);
         digest?.Complete();
         return written;
 
@@ -139,6 +128,22 @@ internal static class BoundedWriter
                     throw new PayloadWriteException(destination, position + aligned, ex);
                 }
             }
+        }
+    }
+
+    /// <summary>fsyncs what was written through both descriptors (<paramref name="direct"/> may be null).</summary>
+    /// <exception cref="PayloadWriteException">The flush failed (EIO, a device that went away, …).</exception>
+    public static void FlushToDisk(SafeFileHandle handle, SafeFileHandle? direct, string destination, long offset)
+    {
+        try
+        {
+            RandomAccess.FlushToDisk(handle);
+            if (direct is not null)
+                RandomAccess.FlushToDisk(direct);
+        }
+        catch (Exception ex) when (PayloadWriteException.IsWriteFailure(ex))
+        {
+            throw new PayloadWriteException(destination, offset, ex);
         }
     }
 }

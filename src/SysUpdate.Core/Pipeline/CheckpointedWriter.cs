@@ -29,15 +29,38 @@ internal static class CheckpointedWriter
         if (interval <= 0 || interval % SegmentedDigest.DefaultSegmentSize != 0 || interval % BoundedWriter.DirectAlignment != 0)
             throw new ArgumentOutOfRangeException(nameof(interval), interval, "a checkpoint interval must be a positive multiple of the segment size");
         long done = offset;
-        while (true)
+        Task? checkpointing = null;
+        try
         {
-            long boundary = ((done / interval) + 1) * interval;
-            var window = new WindowReadStream(decoded, boundary - done);
-            done += await BoundedWriter.CopyAsync(window, handle, start + done, capacity - done, destination, sync: true, cancellationToken, direct, digest)
+            while (true)
+            {
+                long boundary = ((done / interval) + 1) * interval;
+                var window = new WindowReadStream(decoded, boundary - done);
+                done += await BoundedWriter.CopyAsync(window, handle, start + done, capacity - done, destination, sync: false, cancellationToken, direct, digest)
+                    .ConfigureAwait(false);
+                if (checkpointing is not null)
+                    await checkpointing.ConfigureAwait(false); // one at a time, in order: a record never runs ahead of the one before
+                if (done < boundary)
+                    break;
+                // The window's writes have all completed, so an fsync started now covers them. It and the record run
+                // while the next window is written: a stalled writer would leave the disk idle for every checkpoint.
+                long durable = done;
+                checkpointing = Task.Run(async () =>
+                {
+                    BoundedWriter.FlushToDisk(handle, direct, destination, start + durable);
+                    await checkpoint(durable, cancellationToken).ConfigureAwait(false);
+                }, CancellationToken.None);
+            }
+            BoundedWriter.FlushToDisk(handle, direct, destination, start + done);
+            return done;
+        }
+        catch when (checkpointing is { IsCompleted: false })
+        {
+            // The caller's error handling may record what was kept: let the checkpoint in flight finish first.
+            // Its own failure, if any, matters less than the one being thrown.
+            await checkpointing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
                 .ConfigureAwait(false);
-            if (done < boundary)
-                return done;
-            await checkpoint(done, cancellationToken).ConfigureAwait(false);
+            throw;
         }
     }
 }
