@@ -112,7 +112,9 @@ dotnet publish tests/SysUpdate.CrashHost -c Release -nologo -v q --no-restore -o
 export SYSUPDATE_CRASH_HOST="$repo/artifacts/crash-host/SysUpdate.CrashHost"
 # --- linux-arm64 publish: self-contained, ReadyToRun (crossgen2 compiles for arm64 from this x64 host);
 # Arm64SmokeTests run it under qemu-aarch64-static, and skip, saying why, where qemu or the libs are missing.
-dotnet publish src/SysUpdate.Cli -c Release -nologo -v q --no-restore -r linux-arm64 -o artifacts/bin-arm64
+# It restores for itself: the solution restore above is for x64 (NativeAOT), and a restore only fetches the
+# crossgen2 pack ReadyToRun needs when the arm64 build is the one being restored.
+dotnet publish src/SysUpdate.Cli -c Release -nologo -v q -r linux-arm64 -o artifacts/bin-arm64
 export SYSUPDATE_ARM64_BIN="$repo/artifacts/bin-arm64/sysupdate"
 # --- end linux-arm64 publish
 
