@@ -15,14 +15,14 @@ public sealed class PayloadReadbackTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<(string Path, WrittenRange Range, SegmentedDigest Digest)> WriteAsync(long offset, int length)
+    private async Task<(string Path, WrittenRange Range, SegmentedDigest Digest)> WriteAsync(long offset, int length, int diskSize = 8 * MiB)
     {
         string path = Path.Combine(_dir, "disk.img");
-        File.WriteAllBytes(path, RandomNumberGenerator.GetBytes(8 * MiB));
+        File.WriteAllBytes(path, RandomNumberGenerator.GetBytes(diskSize));
         var digest = new SegmentedDigest();
         using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite))
         {
-            await BoundedWriter.CopyAsync(new MemoryStream(RandomNumberGenerator.GetBytes(length)), handle, offset, 4 * MiB, path, sync: true,
+            await BoundedWriter.CopyAsync(new MemoryStream(RandomNumberGenerator.GetBytes(length)), handle, offset, diskSize / 2, path, sync: true,
                 CancellationToken.None, digest: digest);
         }
         return (path, new WrittenRange(path, $"{path} (partition 2)", offset, length), digest);
@@ -71,6 +71,35 @@ public sealed class PayloadReadbackTests : IDisposable
         Assert.Equal(Math.Min(segmentStart + SegmentedDigest.DefaultSegmentSize, MiB + (3 * MiB) + 1234), error.End);
         Assert.Equal(path, error.Range.Device);
         Assert.StartsWith($"{range.Name}: read-back of bytes {error.Start}..{error.End - 1} of {path}", error.Message, StringComparison.Ordinal);
+    }
+
+    private const int SeveralWindows = (25 * MiB) + 4097;
+
+    [Fact]
+    public async Task VerifyAsync_RangeOfSeveralReadWindows_Unchanged_Passes()
+    {
+        var (_, range, digest) = await WriteAsync(MiB, SeveralWindows, diskSize: 64 * MiB);
+
+        var lines = new List<string>();
+
+        await new PayloadReadback(lines.Add).VerifyAsync(range, digest);
+
+        Assert.Contains($"read back {SeveralWindows} bytes", Assert.Single(lines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData((9 * MiB) + 5)]     // in the third read window, after both buffers were used once
+    [InlineData((25 * MiB) + 100)]  // in the last, short window
+    public async Task VerifyAsync_RangeOfSeveralReadWindows_FindsTheFlippedSegment(long flipAt)
+    {
+        var (_, range, digest) = await WriteAsync(MiB, SeveralWindows, diskSize: 64 * MiB);
+        var readback = new PayloadReadback(beforeRead: (r, _) => FlipByteAt(r.Device, r.Offset + flipAt));
+
+        var error = await Assert.ThrowsAsync<ReadbackMismatchException>(() => readback.VerifyAsync(range, digest));
+
+        long segmentStart = MiB + (flipAt / MiB * MiB);
+        Assert.Equal(segmentStart, error.Start);
+        Assert.Equal(Math.Min(segmentStart + MiB, MiB + SeveralWindows), error.End);
     }
 
     [Fact]
