@@ -28,6 +28,15 @@ internal static partial class LibC
             ?? throw new FileOpenException(path, errno, forWriting);
     }
 
+    /// <summary>A second, independent descriptor (its own open file description, so its own flags) of the file that
+    /// <paramref name="open"/> refers to, reopened through <c>/proc/self/fd/N</c>: the same inode, whatever its path
+    /// names by now. Null, with the errno, where that is refused (no <c>/proc</c>, a flag the file system rejects).</summary>
+    public static SafeFileHandle? TryReopen(SafeFileHandle open, int flags, out int errno)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return TryOpen($"/proc/self/fd/{open.DangerousGetHandle()}", flags, 0, out errno);
+    }
+
     /// <summary>The kind of file <paramref name="path"/> names (following symlinks), without opening it for I/O.</summary>
     /// <exception cref="FileOpenException">It does not exist or cannot be reached.</exception>
     public static FileKind KindOf(string path)

@@ -1,5 +1,7 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using SysUpdate.Core.Disk;
+using SysUpdate.Core.Native;
 
 namespace SysUpdate.Core.Pipeline;
 
@@ -130,6 +132,13 @@ internal static class BoundedWriter
             }
         }
     }
+
+    /// <summary>The <c>direct</c> descriptor for <see cref="CopyAsync"/> on a file opened as <paramref name="handle"/>: the same
+    /// file reopened <c>O_DIRECT</c>, or null where the file system (or a missing <c>/proc</c>) refuses it and the writes stay
+    /// buffered. Without it a file's payload sits in the page cache until the closing fsync writes all of it back, after
+    /// the download and decoding are done, instead of while they run.</summary>
+    public static SafeFileHandle? TryOpenDirect(SafeFileHandle handle) =>
+        DiskInterop.O_DIRECT == 0 ? null : LibC.TryReopen(handle, DiskInterop.O_RDWR | DiskInterop.O_DIRECT, out _);
 
     /// <summary>fsyncs what was written through both descriptors (<paramref name="direct"/> may be null).</summary>
     /// <exception cref="PayloadWriteException">The flush failed (EIO, a device that went away, …).</exception>

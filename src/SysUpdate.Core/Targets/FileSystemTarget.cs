@@ -245,6 +245,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         await using (reader.ConfigureAwait(false))
         {
             using (handle)
+            using (var direct = BoundedWriter.TryOpenDirect(handle))
             {
                 var state = written == data ? new ResumeState(source.Path, source.Metadata.Sha256!, payload.Validator, ResumeKind.Raw, offset) : null;
                 state?.Save(finalPath);
@@ -252,7 +253,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
                 {
                     if (state is not null)
                     {
-                        await CheckpointedWriter.CopyAsync(reader.Decoded, handle, null, 0, long.MaxValue, offset, CheckpointedWriter.IntervalFor(payload.TotalLength),
+                        await CheckpointedWriter.CopyAsync(reader.Decoded, handle, direct, 0, long.MaxValue, offset, CheckpointedWriter.IntervalFor(payload.TotalLength),
                             data, null, (bytes, _) =>
                             {
                                 (state with { Bytes = bytes }).Save(finalPath);
@@ -261,7 +262,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
                     }
                     else
                     {
-                        await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken).ConfigureAwait(false);
+                        await BoundedWriter.CopyAsync(reader.Decoded, handle, offset, null, partial, sync, cancellationToken, direct).ConfigureAwait(false);
                     }
                 }
                 catch (TransportException ex) when (state is not null

@@ -27,6 +27,27 @@ public sealed class BoundedWriterTests : IDisposable
         await CopyAndAssertAsync(path, before, offset, direct);
     }
 
+    [DirectIoTheory]
+    [InlineData((3 * 1024 * 1024) + 123)] // whole chunks direct, the unaligned tail buffered
+    public async Task TryOpenDirect_WritesTheOpenFile_EvenOnceItsPathNamesAnother(int length)
+    {
+        string path = Path.Combine(_dir, "payload.partial");
+        string moved = Path.Combine(_dir, "moved");
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);
+        File.Move(path, moved);
+        File.WriteAllBytes(path, []);
+        byte[] payload = RandomNumberGenerator.GetBytes(length);
+
+        using (var direct = BoundedWriter.TryOpenDirect(handle))
+        {
+            Assert.NotNull(direct); // the attribute's probe found O_DIRECT usable on this file system
+            await BoundedWriter.CopyAsync(new MemoryStream(payload), handle, 0, null, path, sync: true, CancellationToken.None, direct);
+        }
+
+        Assert.Equal(payload, File.ReadAllBytes(moved));
+        Assert.Empty(File.ReadAllBytes(path));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1024 * 1024)]
