@@ -24,8 +24,7 @@ internal static partial class LibC
         FileKind found = KindOf(pathHandle, path);
         if ((found & expected) == 0)
             throw new UnexpectedFileKindException(path, found, expected);
-        return TryOpen($"/proc/self/fd/{pathHandle.DangerousGetHandle()}", flags, 0, out int errno)
-            ?? throw new FileOpenException(path, errno, forWriting);
+        return TryReopen(pathHandle, flags, out int errno) ?? throw new FileOpenException(path, errno, forWriting);
     }
 
     /// <summary>A second, independent descriptor (its own open file description, so its own flags) of the file that
