@@ -74,9 +74,8 @@ internal sealed class PayloadReadback
     }
 
     /// <summary>Reads the range in windows of several segments, each as the aligned span around it, with the next window
-    /// already being read while one is hashed and compared, so the device never waits for the CPU between requests and
-    /// sees requests large enough to stream (SSDs read 1 MiB requests one at a time well below their speed). Null if the
-    /// device refuses O_DIRECT reads.</summary>
+    /// already being read while one is hashed and compared, so the device does not wait for the CPU between requests.
+    /// Null if the device refuses O_DIRECT reads.</summary>
     private static async Task<SegmentedDigest?> ReadDirectAsync(SafeFileHandle handle, WrittenRange range, SegmentedDigest written, CancellationToken cancellationToken)
     {
         int segmentSize = written.SegmentSize;
