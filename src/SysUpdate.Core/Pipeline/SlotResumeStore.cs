@@ -38,7 +38,7 @@ internal sealed class SlotResumeStore(string root)
         if (text is null)
             return false;
         string path = PathOf(record.Slot);
-        string temporary = path + ".tmp";
+        string temporary = TemporaryOf(path);
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -57,11 +57,14 @@ internal sealed class SlotResumeStore(string root)
         }
     }
 
+    /// <summary>Removes the slot's record and the temporary a run killed inside <see cref="Save"/> leaves behind.</summary>
     public void Delete(SlotIdentity slot)
     {
+        string path = PathOf(slot);
         try
         {
-            File.Delete(PathOf(slot));
+            File.Delete(path);
+            File.Delete(TemporaryOf(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -70,6 +73,8 @@ internal sealed class SlotResumeStore(string root)
     }
 
     private string PathOf(SlotIdentity slot) => Path.Combine(Directory, SlotResumeRecord.FileNameOf(slot));
+
+    private static string TemporaryOf(string path) => path + ".tmp";
 
     private static SlotResumeRecord? Read(string path)
     {

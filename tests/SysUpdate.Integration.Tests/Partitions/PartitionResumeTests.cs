@@ -60,7 +60,7 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
         long total = requests.Sum(r => r.BytesSent);
         output.WriteLine($"SIGKILL: first run {requests[0].BytesSent} bytes, {kept} kept, second run {resumed.BytesSent}: {total} of {ImageSize} ({100.0 * total / ImageSize:F1} %)");
         Assert.True(total <= ImageSize * 1.10, $"the two runs fetched {total} bytes of a {ImageSize}-byte image (first {requests[0].BytesSent}, kept {kept})");
-        Assert.Empty(bench.ResumeRecords());
+        Assert.Empty(bench.ResumeFiles());
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
         long total = requests.Sum(r => r.BytesSent);
         output.WriteLine($"network drop: first run {requests[0].BytesSent} bytes, second run {resumed.BytesSent} ({resumed.Range}): {total} of {ImageSize} ({100.0 * total / ImageSize:F1} %)");
         Assert.True(total <= ImageSize * 1.10, $"the two runs fetched {total} bytes of a {ImageSize}-byte image");
-        Assert.Empty(bench.ResumeRecords());
+        Assert.Empty(bench.ResumeFiles());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
         Assert.Equal(oldTag, second.IfRange);
         Assert.Equal(200, second.Status);
         Assert.Equal(ImageSize, second.BytesSent);
-        Assert.Empty(bench.ResumeRecords());
+        Assert.Empty(bench.ResumeFiles());
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
         var second = bench.Requests("usr-v2.raw")[1];
         Assert.True(string.IsNullOrEmpty(second.Range), $"a different SHA-256 must not be continued, asked for Range {second.Range}");
         Assert.Equal(ImageSize, second.BytesSent);
-        Assert.Empty(bench.ResumeRecords());
+        Assert.Empty(bench.ResumeFiles());
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class PartitionResumeTests(ITestOutputHelper output)
 
         var first = await bench.RunAsync("update");
         HttpBench.AssertOneLineError(first, bench.SourceUrl + "/usr-v2.raw.gz");
-        Assert.Empty(bench.ResumeRecords());
+        Assert.Empty(bench.ResumeFiles());
 
         (await bench.RunAsync("update")).ShouldExit(0);
 

@@ -101,7 +101,11 @@ internal sealed class SlotResumeBench : IAsyncDisposable
 
     public IReadOnlyList<RequestRecord> Requests(string name) => Server.Requests(ServedPath(name));
 
-    public string[] ResumeRecords() => Directory.Exists(ResumeDirectory) ? Directory.GetFiles(ResumeDirectory) : [];
+    /// <summary>The records on disk, without the temporary a run killed while saving one leaves beside it.</summary>
+    public string[] ResumeRecords() => ResumeFiles().Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>Everything in the resume directory, temporaries included: what a finished update must have removed.</summary>
+    public string[] ResumeFiles() => Directory.Exists(ResumeDirectory) ? Directory.GetFiles(ResumeDirectory) : [];
 
     /// <summary>Asserts that <paramref name="label"/> is installed (usr type) and its first bytes are exactly <paramref name="image"/>.</summary>
     public void AssertInstalled(string label, byte[] image, string because)
