@@ -1,3 +1,5 @@
+using SysUpdate.Core.Compression.Xz;
+
 namespace SysUpdate.Core.Compression;
 
 /// <summary>Opens a decoding stream for a payload whose format <see cref="CompressionSniffer"/> recognised.</summary>
@@ -22,7 +24,7 @@ internal static class Decompressor
             decoder = format switch
             {
                 CompressionFormat.Gzip => new GzipDecoder(),
-                CompressionFormat.Xz => new XzDecoder(),
+                CompressionFormat.Xz => new BlockParallelXzDecoder(Math.Clamp(Environment.ProcessorCount, 1, 4)),
                 CompressionFormat.Zstd => new ZstdDecoder(),
                 CompressionFormat.Bzip2 => new Bzip2Decoder(),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),

@@ -6,12 +6,13 @@ namespace SysUpdate.Core.Tests.Compression;
 /// decoder used after that says so instead of handing a freed pointer to the library.</summary>
 public sealed class NativeDecoderDisposalTests
 {
-    public static TheoryData<string> Decoders => new() { "zstd", "xz", "bzip2", "gzip" };
+    public static TheoryData<string> Decoders => new() { "zstd", "xz", "xz (block-parallel)", "bzip2", "gzip" };
 
     private static IStreamDecoder Create(string name) => name switch
     {
         "zstd" => new ZstdDecoder(),
         "xz" => new XzDecoder(),
+        "xz (block-parallel)" => new SysUpdate.Core.Compression.Xz.BlockParallelXzDecoder(workers: 2),
         "bzip2" => new Bzip2Decoder(),
         "gzip" => new GzipDecoder(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
