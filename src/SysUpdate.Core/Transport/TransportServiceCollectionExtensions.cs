@@ -14,7 +14,11 @@ internal static class TransportServiceCollectionExtensions
     /// User-Agent. The factory's per-request log lines are removed; <see cref="TransportClient"/>
     /// logs what matters.
     /// </summary>
-    public static IServiceCollection AddSysUpdateTransport(this IServiceCollection services, TransportOptions options)
+    /// <param name="handlerCreated">Told of each primary handler the factory creates. The factory never disposes
+    /// them itself (its handlers never expire, and disposing the container leaves them to the garbage collector,
+    /// keep-alive connections included), so an owner that wants its connections closed disposes them.</param>
+    public static IServiceCollection AddSysUpdateTransport(this IServiceCollection services, TransportOptions options,
+        Action<SocketsHttpHandler>? handlerCreated = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -25,21 +29,28 @@ internal static class TransportServiceCollectionExtensions
                 client.DefaultRequestHeaders.UserAgent.Clear();
                 client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(() =>
             {
-                ConnectTimeout = options.ConnectTimeout,
-                AllowAutoRedirect = options.MaxRedirects > 0,
-                MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
-                AutomaticDecompression = DecompressionMethods.None,
-                PooledConnectionLifetime = options.PooledConnectionLifetime,
-                UseCookies = false,
-
-                // An abandoned body (stalled or unwanted download) closes its connection at once
-                // instead of being drained for reuse, which would block on a stalled server.
-                MaxResponseDrainSize = 0,
+                var handler = CreatePrimaryHandler(options);
+                handlerCreated?.Invoke(handler);
+                return handler;
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         return services;
     }
+
+    private static SocketsHttpHandler CreatePrimaryHandler(TransportOptions options) => new()
+    {
+        ConnectTimeout = options.ConnectTimeout,
+        AllowAutoRedirect = options.MaxRedirects > 0,
+        MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = options.PooledConnectionLifetime,
+        UseCookies = false,
+
+        // An abandoned body (stalled or unwanted download) closes its connection at once
+        // instead of being drained for reuse, which would block on a stalled server.
+        MaxResponseDrainSize = 0,
+    };
 }
