@@ -15,11 +15,12 @@ namespace SysUpdate.Core.Compression.Xz;
 /// whole, in 1 MiB segments given back as soon as they are read.</remarks>
 internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
 {
-    /// <summary>Compressed plus decoded bytes of the blocks in flight, at most (one block is always let in).</summary>
-    private const long InFlightBudget = 80L << 20;
+    /// <summary>What the blocks in flight may hold at most (<see cref="XzBlockJob.Footprint"/>; one block is always let
+    /// in): two blocks of <c>xz -T0</c>'s default 24 MiB, even incompressible ones.</summary>
+    private const long InFlightBudget = 64L << 20;
 
-    /// <summary>A larger block (compressed plus decoded) is decoded on the reading thread, as it streams.</summary>
-    private const long LargestParallelBlock = 64L << 20;
+    /// <summary>A block that may hold more (compressed or decoded) is decoded on the reading thread, as it streams.</summary>
+    private const long LargestParallelBlock = 32L << 20;
 
     /// <summary>A block whose filters need more (its dictionary) is decoded on the reading thread too.</summary>
     private const ulong LargestParallelDecoderMemory = 64UL << 20;
@@ -31,7 +32,6 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
     private readonly XzSegmentPool _pool = new();
     private XzBlockWorkers? _workers;
     private readonly Queue<XzBlockJob> _decoding = new();
-    private long _decodingCost;
     private XzBlockJob? _receiving;
     private XzBlockHeader? _header;
     private LzmaStreamHandle? _inlineStream;
@@ -91,7 +91,6 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
             if (!finished)
                 break;
             _decoding.Dequeue();
-            _decodingCost -= head.Cost;
             head.Dispose();
         }
         return written;
@@ -200,7 +199,7 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
         var header = XzBlockHeader.Decode(_field.AsSpan(0, _fieldSize), _streamFlags.Check);
         _header = header;
         if (header.DataLength is long data && header.UncompressedSize is long size
-            && data + size <= LargestParallelBlock && header.DecoderMemory <= LargestParallelDecoderMemory)
+            && Math.Max(data, size) <= LargestParallelBlock && header.DecoderMemory <= LargestParallelDecoderMemory)
         {
             AppendToIndex(header.UnpaddedSize, (ulong)size);
             _expect = Expect.BlockAdmission;
@@ -215,10 +214,15 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
     /// <summary>Lets the parsed block in if nothing is in flight, or if a worker is free and the budget allows.</summary>
     private bool Admit()
     {
-        long cost = _header!.DataLength!.Value + _header.UncompressedSize!.Value;
-        if (_decoding.Count > 0 && (_decoding.Count >= _workerCount || _decodingCost + cost > InFlightBudget))
-            return false;
-        _receiving = new XzBlockJob(_header, _pool);
+        if (_decoding.Count > 0)
+        {
+            if (_decoding.Count >= _workerCount)
+                return false;
+            long held = _decoding.Select((job, i) => XzBlockJob.Footprint(job.DataLength, job.UncompressedSize, atHead: i == 0)).Sum();
+            if (held + XzBlockJob.Footprint(_header!.DataLength!.Value, _header.UncompressedSize!.Value, atHead: false) > InFlightBudget)
+                return false;
+        }
+        _receiving = new XzBlockJob(_header!, _pool);
         _header = null;
         _expect = Expect.BlockData;
         return true;
@@ -230,7 +234,6 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
         _receiving = null;
         _workers ??= new XzBlockWorkers(_workerCount);
         _decoding.Enqueue(job);
-        _decodingCost += job.Cost;
         _workers.Dispatch(job);
         _expect = Expect.BlockOrIndex;
     }

@@ -30,14 +30,21 @@ internal sealed unsafe class XzBlockJob : IDisposable
         _header = header;
         _pool = pool;
         DataLength = header.DataLength ?? throw new ArgumentException("the block header declares no compressed size", nameof(header));
-        Cost = DataLength + (header.UncompressedSize ?? throw new ArgumentException("the block header declares no size", nameof(header)));
+        UncompressedSize = header.UncompressedSize ?? throw new ArgumentException("the block header declares no size", nameof(header));
     }
 
     /// <summary>The bytes after the header: compressed data, padding and check.</summary>
     public long DataLength { get; }
 
-    /// <summary>The most memory the block holds: its data before it is decoded, its decoded bytes before they are read.</summary>
-    public long Cost { get; }
+    public long UncompressedSize { get; }
+
+    /// <summary>
+    /// The most a block holds in segments. Its data is given back as the worker reads it while decoded bytes come in,
+    /// so a block behind the head holds at most the larger of the two; the head's decoded bytes are read as they come,
+    /// so it holds at most its data (and the segment being read).
+    /// </summary>
+    public static long Footprint(long dataLength, long uncompressedSize, bool atHead) =>
+        (atHead ? dataLength : Math.Max(dataLength, uncompressedSize)) + SegmentSize;
 
     public bool Received => _received == DataLength;
 
