@@ -38,17 +38,7 @@ internal sealed unsafe class XzDecoder : IStreamDecoder
     public bool Decode(nint input, int inputLength, nint output, int outputLength, bool finalInput, out int consumed, out int written)
     {
         ObjectDisposedException.ThrowIf(_disposed || _stream is null, this);
-        LzmaStreamNative* s = _stream.Stream;
-        s->NextIn = input;
-        s->AvailIn = (nuint)inputLength;
-        s->NextOut = output;
-        s->AvailOut = (nuint)outputLength;
-        int rc = Liblzma.lzma_code(s, finalInput ? Liblzma.Finish : Liblzma.Run);
-        consumed = inputLength - (int)s->AvailIn;
-        written = outputLength - (int)s->AvailOut;
-        s->NextIn = 0;
-        s->NextOut = 0;
-
+        int rc = Liblzma.Code(_stream.Stream, (byte*)input, inputLength, (byte*)output, outputLength, finalInput, out consumed, out written);
         switch (rc)
         {
             case Liblzma.StreamEnd:

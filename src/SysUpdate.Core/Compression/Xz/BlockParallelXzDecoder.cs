@@ -248,15 +248,10 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
             _header!.StartDecoder(stream);
             _inlineStarted = true;
         }
-        stream->NextIn = (nint)(input + used);
-        stream->AvailIn = (nuint)(length - used);
-        stream->NextOut = (nint)(output + written);
-        stream->AvailOut = (nuint)(outputLength - written);
-        int rc = Liblzma.lzma_code(stream, finalInput ? Liblzma.Finish : Liblzma.Run);
-        used = length - (int)stream->AvailIn;
-        written = outputLength - (int)stream->AvailOut;
-        stream->NextIn = 0;
-        stream->NextOut = 0;
+        int rc = Liblzma.Code(stream, input + used, length - used, output + written, outputLength - written, finalInput,
+            out int consumed, out int decoded);
+        used += consumed;
+        written += decoded;
         switch (rc)
         {
             case Liblzma.StreamEnd:

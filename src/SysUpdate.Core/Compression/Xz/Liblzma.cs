@@ -35,6 +35,23 @@ internal static unsafe class Liblzma
         _ => $"liblzma error {rc}",
     };
 
+    /// <summary>One <c>lzma_code</c> call over these buffers (whose addresses the stream does not keep).</summary>
+    /// <returns>The lzma_ret.</returns>
+    public static int Code(LzmaStreamNative* stream, byte* input, int inputLength, byte* output, int outputLength, bool finish,
+        out int consumed, out int written)
+    {
+        stream->NextIn = (nint)input;
+        stream->AvailIn = (nuint)inputLength;
+        stream->NextOut = (nint)output;
+        stream->AvailOut = (nuint)outputLength;
+        int rc = lzma_code(stream, finish ? Finish : Run);
+        consumed = inputLength - (int)stream->AvailIn;
+        written = outputLength - (int)stream->AvailOut;
+        stream->NextIn = 0;
+        stream->NextOut = 0;
+        return rc;
+    }
+
     [DllImport(XzDecoder.Library)]
     public static extern int lzma_code(LzmaStreamNative* strm, int action);
 
