@@ -35,7 +35,6 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
     private XzBlockJob? _receiving;
     private XzBlockHeader? _header;
     private LzmaStreamHandle? _inlineStream;
-    private bool _inlineStarted;
 
     private readonly byte[] _field = new byte[1024];
     private int _fieldLength;
@@ -206,7 +205,8 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
         }
         else
         {
-            _inlineStarted = false;
+            _inlineStream ??= new LzmaStreamHandle();
+            header.StartDecoder(_inlineStream.Stream); // decodes once the blocks before it are out
             _expect = Expect.InlineBlock;
         }
     }
@@ -241,22 +241,14 @@ internal sealed unsafe class BlockParallelXzDecoder : IStreamDecoder
     /// <returns>Whether the block ended.</returns>
     private bool DecodeInline(byte* input, int length, ref int used, byte* output, int outputLength, ref int written, bool finalInput)
     {
-        _inlineStream ??= new LzmaStreamHandle();
-        LzmaStreamNative* stream = _inlineStream.Stream;
-        if (!_inlineStarted)
-        {
-            _header!.StartDecoder(stream);
-            _inlineStarted = true;
-        }
-        int rc = Liblzma.Code(stream, input + used, length - used, output + written, outputLength - written, finalInput,
+        int rc = Liblzma.Code(_inlineStream!.Stream, input + used, length - used, output + written, outputLength - written, finalInput,
             out int consumed, out int decoded);
         used += consumed;
         written += decoded;
         switch (rc)
         {
             case Liblzma.StreamEnd:
-                var (unpadded, uncompressed) = _header!.DecodedSizes;
-                AppendToIndex(unpadded, uncompressed);
+                AppendToIndex(_header!.UnpaddedSize, (ulong)_header.UncompressedSize!.Value);
                 _header.Dispose();
                 _header = null;
                 _expect = Expect.BlockOrIndex;

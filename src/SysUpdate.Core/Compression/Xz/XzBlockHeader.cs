@@ -46,7 +46,8 @@ internal sealed unsafe class XzBlockHeader : IDisposable
 
     public int Size => (int)_block->HeaderSize;
 
-    /// <summary>The decoded size the header declares, if it does.</summary>
+    /// <summary>The decoded size the header declares, if it does; known in any case once <see cref="StartDecoder"/>'s
+    /// decoder has ended (it writes the actual size back).</summary>
     public long? UncompressedSize => Known(_block->UncompressedSize);
 
     /// <summary>The bytes after the header that belong to the block (compressed data, padding, check), if the header
@@ -78,9 +79,6 @@ internal sealed unsafe class XzBlockHeader : IDisposable
         if (rc != Liblzma.Ok)
             throw new CompressedDataException(CompressionFormat.Xz, "block: " + Liblzma.Describe(rc));
     }
-
-    /// <summary>The sizes the ended decoder wrote back, for the stream's index.</summary>
-    public (ulong Unpadded, ulong Uncompressed) DecodedSizes => (Liblzma.lzma_block_unpadded_size(_block), _block->UncompressedSize);
 
     private static long? Known(ulong vli) => vli == Liblzma.VliUnknown ? null : (long)vli;
 
