@@ -118,6 +118,13 @@ dotnet publish src/SysUpdate.Cli -c Release -nologo -v q -r linux-arm64 -o artif
 export SYSUPDATE_ARM64_BIN="$repo/artifacts/bin-arm64/sysupdate"
 # --- end linux-arm64 publish
 
+# The chroot with systemd 262.1 serves TEST-72 below and the integration tests that run the real 262.1 binary
+# (Systemd262RolloutTests, which skip without it): built before the test projects so a fresh machine runs them too.
+if [ -z "$fast" ]; then
+  bash tests/test72-262/run.sh --build-only >/dev/null \
+    || echo "run-all: the TEST-72 chroot could not be built; the tests that need it skip" >&2
+fi
+
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
