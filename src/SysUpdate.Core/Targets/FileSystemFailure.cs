@@ -20,12 +20,14 @@ internal static class FileSystemFailure
         _ => null,
     };
 
+    /// <param name="written">Bytes of the payload as published that were read (for a raw payload, the bytes written).</param>
+    /// <param name="needed">The space the version needs, when known (a raw payload's size); null for a compressed one.</param>
     public static TargetFileSystemException Describe(Errno errno, string directory, string name, long written, long? needed, Exception inner)
     {
         string message = errno switch
         {
-            Errno.ENOSPC => $"{directory}: no space left on device while writing '{name}' ({written} bytes written"
-                + (needed is { } n ? $"; the version needs {n} bytes" : "")
+            Errno.ENOSPC => $"{directory}: no space left on device while writing '{name}' ("
+                + (needed is { } n ? $"{written} bytes written; the version needs {n} bytes" : $"{written} bytes of the payload read")
                 + "); the partial file was removed. Free space there (or lower InstancesMax=) and run update again.",
             Errno.EROFS => $"{directory}: read-only file system, cannot write '{name}'. Remount it read-write (or set the transfer's [Target] Path= elsewhere) and run update again.",
             _ => $"{directory}: permission denied writing '{name}'. Run as root, or fix the directory's owner and mode, and run update again.",

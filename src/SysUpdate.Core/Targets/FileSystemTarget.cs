@@ -85,6 +85,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         string partial = prepared.PartialPath!;
         long written = 0;
         long? total = null;
+        CompressionFormat? format = null; // known once a file or tar payload's first bytes were read
         void Count(PayloadProgress progress)
         {
             written = progress.Done;
@@ -96,7 +97,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
         {
             Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
             RemoveTree(partial);
-            await AcquireIntoAsync(partial, prepared, source, sourceResource, metadata, Count, cancellationToken).ConfigureAwait(false);
+            await AcquireIntoAsync(partial, prepared, source, sourceResource, metadata, Count, found => format = found, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (FileSystemFailure.ErrnoOf(ex) is { } errno)
         {
@@ -104,17 +105,18 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             // is what keeps it full.
             TryRemoveTree(partial);
             ResumeState.Delete(prepared.FinalPath!);
-            long? needed = source.Metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue) : total;
+            // Only a raw file's published size is the space it needs: a compressed one decodes into an unknown amount more.
+            long? needed = format is { } found && found != CompressionFormat.None ? null : source.Metadata.Size is { } size ? (long)Math.Min(size, long.MaxValue) : total;
             throw FileSystemFailure.Describe(errno, directory, Path.GetFileName(prepared.FinalPath!), written, needed, ex);
         }
     }
 
     private async Task AcquireIntoAsync(string partial, PreparedInstall prepared, Instance source, ISourceResource sourceResource, InstanceMetadata metadata,
-        Action<PayloadProgress> onProgress, CancellationToken cancellationToken)
+        Action<PayloadProgress> onProgress, Action<CompressionFormat> onPayloadFormat, CancellationToken cancellationToken)
     {
         try
         {
-            await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false);
+            await WritePayloadAsync(partial, prepared.FinalPath!, source, sourceResource, onProgress, onPayloadFormat, cancellationToken).ConfigureAwait(false);
 
             if (metadata.MtimeMicroseconds is { } mtime)
             {
@@ -158,7 +160,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     }
 
     private async Task WritePayloadAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource, Action<PayloadProgress>? onProgress,
-        CancellationToken cancellationToken)
+        Action<CompressionFormat>? onPayloadFormat, CancellationToken cancellationToken)
     {
         switch (sourceResource.Type)
         {
@@ -171,6 +173,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
                 await using var payload = await sourceResource.OpenAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
                 await using var reader = await PayloadReader.OpenAsync(payload.Stream, source.Path, source.Metadata.Sha256,
                     onProgress is null ? null : n => onProgress(new PayloadProgress(n, payload.TotalLength)), cancellationToken).ConfigureAwait(false);
+                onPayloadFormat?.Invoke(reader.Format);
                 var limits = TarLimits.ForTarget(Path.GetDirectoryName(partial)!, source.Metadata.Size);
                 await VerifiedTarExtraction.RunAsync(reader, partial, source.Path, limits, cancellationToken).ConfigureAwait(false);
                 return;
@@ -179,7 +182,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             default:
                 if (await TryWriteDeltaAsync(partial, finalPath, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false))
                     return;
-                await WriteFileAsync(partial, finalPath, source, sourceResource, onProgress, cancellationToken).ConfigureAwait(false);
+                await WriteFileAsync(partial, finalPath, source, sourceResource, onProgress, onPayloadFormat, cancellationToken).ConfigureAwait(false);
                 return;
         }
     }
@@ -191,7 +194,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
     /// from the last checkpoint (or, after a broken connection, from all it received). A compressed download starts over.
     /// </summary>
     private async Task WriteFileAsync(string partial, string finalPath, Instance source, ISourceResource sourceResource,
-        Action<PayloadProgress>? onProgress, CancellationToken cancellationToken)
+        Action<PayloadProgress>? onProgress, Action<CompressionFormat>? onPayloadFormat, CancellationToken cancellationToken)
     {
         bool resumable = sourceResource.Type == ResourceType.UrlFile && source.Metadata.Sha256 is not null;
         ResumeState.RemoveStale(Path.GetDirectoryName(finalPath)!, resumable ? finalPath : null);
@@ -242,6 +245,7 @@ internal sealed class FileSystemTarget(Transfer transfer, string directory, bool
             File.SetUnixFileMode(handle, PartialFileMode.WhileUnverified);
         }
 
+        onPayloadFormat?.Invoke(reader.Format);
         await using (reader.ConfigureAwait(false))
         {
             using (handle)
