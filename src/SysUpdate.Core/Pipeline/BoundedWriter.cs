@@ -11,7 +11,7 @@ namespace SysUpdate.Core.Pipeline;
 /// </summary>
 internal static class BoundedWriter
 {
-    private const int ChunkSize = 1024 * 1024;
+    internal const int ChunkSize = 1024 * 1024;
 
     /// <summary>Alignment of memory, offsets and lengths for <c>O_DIRECT</c> writes (fits 512 and 4096 byte sectors).</summary>
     public const int DirectAlignment = 4096;
@@ -21,21 +21,23 @@ internal static class BoundedWriter
     /// chunks bypass the page cache — no copy into it, no write-back at fsync; the unaligned tail
     /// goes through <paramref name="handle"/>.</summary>
     /// <param name="digest">Receives every byte as it is handed to a write, for a later read-back; completed at the end.</param>
+    /// <param name="directBuffers">The aligned buffers for <paramref name="direct"/> writes, when the caller writes a payload in
+    /// several calls (fresh native memory per call costs a page fault per page); else the call allocates its own.</param>
     /// <returns>Bytes written.</returns>
     /// <exception cref="PayloadWriteException">A write or the flush failed (ENOSPC, EIO, …).</exception>
     public static async Task<long> CopyAsync(
         Stream decoded, SafeFileHandle handle, long offset, long? maxBytes, string destination, bool sync, CancellationToken cancellationToken,
-        SafeFileHandle? direct = null, SegmentedDigest? digest = null)
+        SafeFileHandle? direct = null, SegmentedDigest? digest = null, DirectWriteBuffers? directBuffers = null)
     {
         if (direct is not null && offset % DirectAlignment != 0)
             direct = null;
-        using var alignedA = direct is null ? null : new AlignedBuffer(ChunkSize, DirectAlignment);
-        using var alignedB = direct is null ? null : new AlignedBuffer(ChunkSize, DirectAlignment);
+        using var ownBuffers = direct is null || directBuffers is not null ? null : new DirectWriteBuffers();
+        var aligned = directBuffers ?? ownBuffers;
         byte[]? rentedA = direct is null ? ArrayPool<byte>.Shared.Rent(ChunkSize) : null;
         byte[]? rentedB = direct is null ? ArrayPool<byte>.Shared.Rent(ChunkSize) : null;
         Memory<byte>[] buffers = direct is null
             ? [rentedA!.AsMemory(0, ChunkSize), rentedB!.AsMemory(0, ChunkSize)]
-            : [alignedA!.Memory, alignedB!.Memory];
+            : [aligned!.First, aligned.Second];
         long written = 0;
         Task? pendingWrite = null;
         try

@@ -30,13 +30,14 @@ internal static class CheckpointedWriter
             throw new ArgumentOutOfRangeException(nameof(interval), interval, "a checkpoint interval must be a positive multiple of the segment size");
         long done = offset;
         Task? checkpointing = null;
+        using var buffers = direct is null ? null : new DirectWriteBuffers();
         try
         {
             while (true)
             {
                 long boundary = ((done / interval) + 1) * interval;
                 var window = new WindowReadStream(decoded, boundary - done);
-                done += await BoundedWriter.CopyAsync(window, handle, start + done, capacity - done, destination, sync: false, cancellationToken, direct, digest)
+                done += await BoundedWriter.CopyAsync(window, handle, start + done, capacity - done, destination, sync: false, cancellationToken, direct, digest, buffers)
                     .ConfigureAwait(false);
                 if (checkpointing is not null)
                     await checkpointing.ConfigureAwait(false); // one at a time, in order: a record never runs ahead of the one before
