@@ -107,9 +107,11 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"Median of {runs} runs, sync={(sync ? "yes" : "no")}, served by nginx (sendfile) on 127.0.0.1; MiB/s are image (uncompressed) MiB per second for every column; peak RSS is the largest.");
         Console.WriteLine();
         Console.WriteLine("e2e is with read-back (the default); \"no read-back\" is the same update with SYSUPDATE_READBACK=0.");
+        Console.WriteLine("\"ideal pipeline\" is not the product: receive, SHA-256, decode and O_DIRECT write on dedicated threads handing whole 1 MiB buffers on, with nothing else to do;");
+        Console.WriteLine("\"ideal / no read-back\" is its time over the update's without read-back (1.00: the update is as fast as the stages side by side allow).");
         Console.WriteLine();
-        Console.WriteLine("| codec | image | published | e2e s | e2e MiB/s | no read-back s | read-back cost | peak RSS MiB | download MiB/s | SHA-256 MiB/s | decode MiB/s | write MiB/s | slowest stage | ratio | child CPU s |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| codec | image | published | e2e s | e2e MiB/s | no read-back s | read-back cost | peak RSS MiB | download MiB/s | SHA-256 MiB/s | decode MiB/s | write MiB/s | slowest stage | ratio | ideal pipeline s | ideal / no read-back | child CPU s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string row in rows)
             Console.WriteLine(row);
         return 0;
@@ -148,7 +150,7 @@ internal static class EndToEndBenchmark
             throw new BenchmarkSetupException($"download stage read {downloaded} bytes of {new FileInfo(file).Length}");
         PageCache.WriteBackAll();
         before = CpuSeconds();
-        var (sha, _) = await Stages.HashFileAsync(file).ConfigureAwait(false);
+        var (sha, publishedSha256) = await Stages.HashFileAsync(file).ConfigureAwait(false);
         cpu[1] = CpuSeconds() - before;
         PageCache.WriteBackAll();
         before = CpuSeconds();
@@ -164,6 +166,16 @@ internal static class EndToEndBenchmark
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  stage CPU s: download+serve {cpu[0]:F2}, sha256 {cpu[1]:F2}, decode {cpu[2]:F2}, write {cpu[3]:F2}"));
 
+        // The yardstick: the same stages on dedicated threads with nothing else to do, into a fresh image.
+        File.Delete(image);
+        slots = CreateImage(image, slotSize);
+        PageCache.WriteBackAll();
+        var format = codec == "raw" ? SysUpdate.Core.Compression.CompressionFormat.None : SysUpdate.Core.Compression.CompressionFormat.Zstd;
+        var floor = await Task.Run(() => IdealPipeline.Run(new Uri(baseUrl, Path.GetFileName(file)), format, image, slots[0].StartBytes)).ConfigureAwait(false);
+        if (floor.Written != size || floor.Sha256 != publishedSha256)
+            throw new BenchmarkSetupException($"ideal pipeline wrote {floor.Written} bytes with SHA-256 {floor.Sha256}, expected {size} and {publishedSha256}");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ideal pipeline (dedicated threads, nothing else) {floor.Time.TotalSeconds:F2} s"));
+
         // End to end, on a fresh image: with read-back (the default), then without it.
         var child = await RunUpdateAsync(binary, definitions, image, slotSize, size, rawSha256, sync, readback: true).ConfigureAwait(false);
         var noReadback = await RunUpdateAsync(binary, definitions, image, slotSize, size, rawSha256, sync, readback: false).ConfigureAwait(false);
@@ -171,7 +183,7 @@ internal static class EndToEndBenchmark
             $"  e2e with read-back {child.Wall.TotalSeconds:F2} s, without (SYSUPDATE_READBACK=0) {noReadback.Wall.TotalSeconds:F2} s"));
 
         return new E2eSample(child.Wall.TotalSeconds, child.PeakRssBytes, child.CpuSeconds, download.TotalSeconds, sha.TotalSeconds, decode.TotalSeconds, write.TotalSeconds,
-            noReadback.Wall.TotalSeconds);
+            noReadback.Wall.TotalSeconds, floor.Time.TotalSeconds);
     }
 
     private static async Task<ChildResult> RunUpdateAsync(
@@ -246,11 +258,13 @@ internal static class EndToEndBenchmark
         // The ratio per run (its own stages against its own end-to-end time), then the median: the machine's
         // load drifts between runs, and a run's stages were measured right next to it.
         double ratio = Median(samples.Select(s => Math.Max(Math.Max(s.Download, s.Sha256), Math.Max(s.Decode, s.Write)) / s.EndToEnd));
+        double floor = Median(samples.Select(s => s.IdealPipeline));
+        double ofFloor = Median(samples.Select(s => s.IdealPipeline / s.EndToEndNoReadback));
         double mib = size / (double)MiB;
         string Rate(double seconds) => (mib / seconds).ToString("F0", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"| {codec} | {size / (double)GiB:0.##} GiB | {publishedBytes / (double)MiB:F0} MiB | {e2e:F2} | {Rate(e2e)} | {noReadback:F2} | {e2e - noReadback:+0.00;-0.00} s ({(e2e - noReadback) / noReadback:+0%;-0%}) | {samples.Max(s => s.PeakRssBytes) / (double)MiB:F1} | "
-            + $"{Rate(stages[0].Seconds)} | {Rate(stages[1].Seconds)} | {Rate(stages[2].Seconds)} | {Rate(stages[3].Seconds)} | {slowest.Name} | {ratio:F2} | {Median(samples.Select(s => s.ChildCpu)):F2} |");
+            + $"{Rate(stages[0].Seconds)} | {Rate(stages[1].Seconds)} | {Rate(stages[2].Seconds)} | {Rate(stages[3].Seconds)} | {slowest.Name} | {ratio:F2} | {floor:F2} | {ofFloor:F2} | {Median(samples.Select(s => s.ChildCpu)):F2} |");
     }
 
     private static double Median(IEnumerable<double> values)
