@@ -93,6 +93,89 @@ public sealed class BlockParallelXzDecoderTests
         await Assert.ThrowsAsync<CompressedDataException>(() => DecodeAsync(compressed[..^100], workers: 2, readSize: 1 << 20));
     }
 
+    // Hostile input: seeded mutations anywhere in multi-block and single-block streams (flipped bits, a byte replaced,
+    // truncation, trailing garbage, a block header's declared sizes). Each must end in CompressedDataException or in exactly
+    // the original bytes: never other bytes, another exception type or a hang.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Decode_SeededMutations_RefusedOrExact(int seed)
+    {
+        var random = new Random(seed);
+        byte[] original = CompressionTestData.Payload((2 << 20) + 333, seed: 50 + seed);
+        byte[][] streams =
+        [
+            CompressionTestData.Compress(original, "xz", "-0", "-T2", "--block-size=256KiB", "-c"),
+            CompressionTestData.Compress(original, "xz", "-0", "-T1", "-c"),
+        ];
+        string expected = CompressionTestData.Sha256(original);
+        for (int i = 0; i < 150; i++)
+        {
+            byte[] stream = streams[i % streams.Length];
+            (byte[] mutated, string how) = Mutate(stream, random);
+            string outcome;
+            try
+            {
+                // The timeout only turns a hang into a failure that names the mutation.
+                byte[] decoded = await DecodeAsync(mutated, workers: 2, readSize: i % 3 == 0 ? 4093 : 1 << 20).WaitAsync(TimeSpan.FromMinutes(1));
+                outcome = CompressionTestData.Sha256(decoded) == expected ? "exact" : "other bytes";
+            }
+            catch (CompressedDataException)
+            {
+                outcome = "refused";
+            }
+            catch (TimeoutException)
+            {
+                outcome = "a hang";
+            }
+            Assert.True(outcome is "exact" or "refused", $"mutation {i} ({how}): {outcome}");
+        }
+    }
+
+    private static (byte[] Mutated, string How) Mutate(byte[] stream, Random random)
+    {
+        byte[] copy = (byte[])stream.Clone();
+        switch (random.Next(6))
+        {
+            case 0:
+            {
+                int at = random.Next(copy.Length);
+                copy[at] ^= (byte)(1 << random.Next(8));
+                return (copy, $"bit flipped at {at}");
+            }
+            case 1:
+            {
+                int at = random.Next(copy.Length);
+                copy[at] = (byte)random.Next(256);
+                return (copy, $"byte replaced at {at}");
+            }
+            case 2:
+            {
+                int length = random.Next(copy.Length);
+                return (copy[..length], $"truncated to {length}");
+            }
+            case 3:
+            {
+                byte[] garbage = new byte[random.Next(1, 64)];
+                random.NextBytes(garbage);
+                return ([.. copy, .. garbage], $"{garbage.Length} bytes appended");
+            }
+            case 4:
+            {
+                // The first block header (after the 12-byte stream header): its flags and the sizes it declares.
+                int at = 12 + random.Next(1, Math.Min(16, copy[12] * 4));
+                copy[at] = (byte)random.Next(256);
+                return (copy, $"first block header byte {at} replaced");
+            }
+            default:
+            {
+                int at = copy.Length - 1 - random.Next(Math.Min(128, copy.Length));
+                copy[at] ^= (byte)(1 << random.Next(8));
+                return (copy, $"index or footer bit flipped at {at}");
+            }
+        }
+    }
+
     [Fact]
     public async Task Dispose_WhileWorkersDecode_ReturnsWithoutWaitingForTheStream()
     {
