@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using SysUpdate.Integration.Tests.Faults.Support;
 using SysUpdate.Integration.Tests.Support;
@@ -35,7 +34,7 @@ public sealed class PayloadMutationTests : IDisposable
     {
         byte[] image = _root.Publish("v2", 1024 * 1024);
         string published = Path.Combine(_root.Source, "app-v2.bin");
-        byte[] compressed = Compress(published, compressor);
+        byte[] compressed = Compressor.Compress(published, compressor);
         var random = new Random(codec.Length * 7919);
         int installed = 0, refused = 0;
         for (int i = 0; i < Mutations; i++)
@@ -95,19 +94,5 @@ public sealed class PayloadMutationTests : IDisposable
                 return ([.. copy, .. garbage], $"{garbage.Length} bytes appended");
             }
         }
-    }
-
-    private static byte[] Compress(string input, string[] compressor)
-    {
-        var start = new ProcessStartInfo(compressor[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string option in (string[])[.. compressor[1..], "-c", input])
-            start.ArgumentList.Add(option);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {compressor[0]}");
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {stderr}");
-        return output.ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using SysUpdate.Integration.Tests.Faults.Support;
 using SysUpdate.Integration.Tests.Support;
@@ -62,7 +61,7 @@ public sealed class TargetFileSystemFaultTests : IDisposable
         (await RunAsync("update")).ShouldExit(0);
         _root.Publish("v2", 4 * 1024 * 1024);
         string published = Path.Combine(_root.Source, "app-v2.bin");
-        byte[] compressed = Xz(published, "-0", "-T2", "--block-size=256KiB");
+        byte[] compressed = Compressor.Compress(published, "xz", "-0", "-T2", "--block-size=256KiB");
         File.WriteAllBytes(published, compressed);
         File.WriteAllText(Path.Combine(_root.Source, "SHA256SUMS"),
             $"{Convert.ToHexStringLower(SHA256.HashData(v1))} *app-v1.bin\n{Convert.ToHexStringLower(SHA256.HashData(compressed))} *app-v2.bin\n");
@@ -78,20 +77,6 @@ public sealed class TargetFileSystemFaultTests : IDisposable
         Assert.False(File.Exists(_root.Partial("v2")));
         Assert.Empty(Directory.GetFiles(_root.TargetDirectory, ".sysupdate.*"));
         Assert.Equal(v1, File.ReadAllBytes(_root.Installed("v1")));
-    }
-
-    private static byte[] Xz(string input, params string[] options)
-    {
-        var start = new ProcessStartInfo("xz") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string option in (string[])[.. options, "-c", input])
-            start.ArgumentList.Add(option);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start xz");
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"xz {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {stderr}");
-        return output.ToArray();
     }
 
     [TmpfsFact]
