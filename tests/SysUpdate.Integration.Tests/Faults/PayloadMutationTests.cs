@@ -39,7 +39,7 @@ public sealed class PayloadMutationTests : IDisposable
         int installed = 0, refused = 0;
         for (int i = 0; i < Mutations; i++)
         {
-            (byte[] mutated, string how) = Mutate(compressed, random);
+            (byte[] mutated, string how) = ByteMutation.Apply(compressed, random);
             string because = $"{codec}, mutation {i}: {how}";
             File.WriteAllBytes(published, mutated);
             File.WriteAllText(Path.Combine(_root.Source, "SHA256SUMS"), $"{Convert.ToHexStringLower(SHA256.HashData(mutated))} *app-v2.bin\n");
@@ -63,36 +63,5 @@ public sealed class PayloadMutationTests : IDisposable
             refused++;
         }
         Assert.True(refused > 0, $"{codec}: no mutation was refused ({installed} installed): the campaign tested nothing");
-    }
-
-    private static (byte[] Mutated, string How) Mutate(byte[] payload, Random random)
-    {
-        byte[] copy = (byte[])payload.Clone();
-        switch (random.Next(4))
-        {
-            case 0:
-            {
-                int at = random.Next(copy.Length);
-                copy[at] ^= (byte)(1 << random.Next(8));
-                return (copy, $"bit flipped at {at}");
-            }
-            case 1:
-            {
-                int at = random.Next(copy.Length);
-                copy[at] = (byte)random.Next(256);
-                return (copy, $"byte replaced at {at}");
-            }
-            case 2:
-            {
-                int length = random.Next(1, copy.Length);
-                return (copy[..length], $"truncated to {length}");
-            }
-            default:
-            {
-                byte[] garbage = new byte[random.Next(1, 64)];
-                random.NextBytes(garbage);
-                return ([.. copy, .. garbage], $"{garbage.Length} bytes appended");
-            }
-        }
     }
 }
