@@ -21,6 +21,7 @@ internal sealed class DownloadStream : Stream
     private readonly bool _isNetwork;
     private readonly LowSpeedMeter? _lowSpeed;
     private readonly DownloadRateLimiter? _rateLimiter;
+    private readonly BlockingSocketStream? _connection;
     private CancellationTokenSource? _timer;
     private bool _disposed;
 
@@ -35,7 +36,8 @@ internal sealed class DownloadStream : Stream
         TimeSpan readTimeout,
         bool isNetwork,
         LowSpeedMeter? lowSpeed = null,
-        DownloadRateLimiter? rateLimiter = null)
+        DownloadRateLimiter? rateLimiter = null,
+        BlockingSocketStream? connection = null)
     {
         Url = url;
         _body = body;
@@ -48,6 +50,7 @@ internal sealed class DownloadStream : Stream
         _isNetwork = isNetwork;
         _lowSpeed = isNetwork ? lowSpeed : null;
         _rateLimiter = isNetwork ? rateLimiter : null;
+        _connection = connection;
     }
 
     /// <summary>The URL requested.</summary>
@@ -126,13 +129,22 @@ internal sealed class DownloadStream : Stream
         long started = Stopwatch.GetTimestamp();
         try
         {
-            read = await _body.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+            // A payload body's reads wait in the kernel (BlockingSocketStream), where no token reaches them:
+            // when the timer fires or the caller cancels, shutting the connection down ends the wait.
+            using (_connection is null ? default : linked.Token.Register(static state => ((BlockingSocketStream)state!).Abort(), _connection))
+            {
+                read = await _body.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is IOException or ObjectDisposedException or HttpRequestException)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
         {
             throw TimedOut(slowDeadline, ex);
         }
-        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is IOException or ObjectDisposedException)
         {
             throw timer.IsCancellationRequested ? TimedOut(slowDeadline, ex) : ConnectionLost(ex);
         }
@@ -197,7 +209,9 @@ internal sealed class DownloadStream : Stream
         // A blocking read cannot be cancelled: when the timer fires, closing the connection ends it.
         (CancellationTokenSource timer, bool slowDeadline) = ArmTimer();
         long started = Stopwatch.GetTimestamp();
-        using (timer.Token.Register(static state => ((IDisposable)state!).Dispose(), (IDisposable?)_owner ?? _body))
+        using (_connection is not null
+            ? timer.Token.Register(static state => ((BlockingSocketStream)state!).Abort(), _connection)
+            : timer.Token.Register(static state => ((IDisposable)state!).Dispose(), (IDisposable?)_owner ?? _body))
         {
             try
             {

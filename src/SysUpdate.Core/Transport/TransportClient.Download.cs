@@ -44,7 +44,8 @@ internal sealed partial class TransportClient
                 request.Headers.Range = new RangeHeaderValue(resumeOffset, null);
                 request.Headers.IfRange = condition;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            bulk: true).ConfigureAwait(false);
 
         try
         {
@@ -58,7 +59,8 @@ internal sealed partial class TransportClient
                     {
                         // Everything was already there.
                         return new DownloadStream(url, Stream.Null, response, resumeOffset, 0, resumeOffset,
-                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
+                            ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter,
+                            ConnectionOf(response));
                     }
 
                     TransportLog.RangeNotSatisfiable(_logger, TransportException.Display(url), resumeOffset);
@@ -69,7 +71,8 @@ internal sealed partial class TransportClient
                     long? length = response.Content.Headers.ContentLength;
                     return new DownloadStream(url,
                         await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
+                        response, 0, length, length, ValidatorOf(response), _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter,
+                        ConnectionOf(response));
 
                 default:
                     throw StatusError(url, response);
@@ -110,8 +113,15 @@ internal sealed partial class TransportClient
 
         return new DownloadStream(url,
             await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter);
+            response, resumeOffset, count, range.Length, ValidatorOf(response) ?? ifRange, _options.ReadTimeout, isNetwork: true, _options.CreateLowSpeedMeter(), _rateLimiter,
+                            ConnectionOf(response));
     }
+
+    /// <summary>The bulk connection <paramref name="response"/> arrived on (the last one, after redirects).</summary>
+    internal static BlockingSocketStream? ConnectionOf(HttpResponseMessage response) =>
+        response.RequestMessage?.Options.TryGetValue(BlockingSocketStream.RequestOption, out BlockingSocketStream? connection) == true
+            ? connection
+            : null;
 
     private static bool TryParseIfRange(string validator, out RangeConditionHeaderValue? condition)
     {

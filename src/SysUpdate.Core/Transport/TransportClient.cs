@@ -21,6 +21,9 @@ internal sealed partial class TransportClient
     /// <summary>Name of the <see cref="HttpClient"/> this class asks the factory for.</summary>
     public const string HttpClientName = "SysUpdate.Transport";
 
+    /// <summary>Name of the client for payload bodies (<see cref="OpenDownloadAsync"/>).</summary>
+    public const string BulkHttpClientName = "SysUpdate.Transport.Bulk";
+
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TransportOptions _options;
     private readonly ConditionalGetCache? _cache;
@@ -117,9 +120,12 @@ internal sealed partial class TransportClient
     /// Sends a GET (with retries) and returns the response once its headers arrived. Redirects are
     /// followed by the handler; a 3xx left over means too many redirects or a refused one.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Uri url, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    /// <param name="bulk">A payload body: sent on a connection of its own (<see cref="BulkHttpClientName"/>,
+    /// <c>Connection: close</c>) whose reads wait in the kernel; see <see cref="BlockingSocketStream"/>.</param>
+    private async Task<HttpResponseMessage> SendAsync(Uri url, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken,
+        bool bulk = false)
     {
-        var attempt = new AttemptState(this, url, configure);
+        var attempt = new AttemptState(this, url, configure, bulk);
         HttpResponseMessage response;
         try
         {
@@ -161,8 +167,10 @@ internal sealed partial class TransportClient
         state.Attempts++;
         using var request = new HttpRequestMessage(HttpMethod.Get, state.Url);
         state.Configure?.Invoke(request);
+        if (state.Bulk)
+            request.Headers.ConnectionClose = true; // never pooled: a BlockingSocketStream must not wait for a response nobody asked for
 
-        HttpClient client = _httpClientFactory.CreateClient(HttpClientName);
+        HttpClient client = _httpClientFactory.CreateClient(state.Bulk ? BulkHttpClientName : HttpClientName);
         using var headerTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         headerTimeout.CancelAfter(_options.ReadTimeout);
         try
@@ -271,9 +279,11 @@ internal sealed partial class TransportClient
         return response.Content.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    private sealed class AttemptState(TransportClient client, Uri url, Action<HttpRequestMessage>? configure)
+    private sealed class AttemptState(TransportClient client, Uri url, Action<HttpRequestMessage>? configure, bool bulk)
     {
         public TransportClient Client { get; } = client;
+
+        public bool Bulk { get; } = bulk;
 
         public Uri Url { get; } = url;
 

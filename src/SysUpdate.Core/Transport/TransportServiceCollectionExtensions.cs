@@ -7,7 +7,9 @@ namespace SysUpdate.Core.Transport;
 internal static class TransportServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the named client <see cref="TransportClient.HttpClientName"/>: a
+    /// Adds the named clients <see cref="TransportClient.HttpClientName"/> and
+    /// <see cref="TransportClient.BulkHttpClientName"/> (the same, but each connection is a
+    /// <see cref="BlockingSocketStream"/>: for payload bodies only), each: a
     /// <see cref="SocketsHttpHandler"/> with the connect timeout, redirect limit and connection
     /// lifetime of <paramref name="options"/>, no automatic decompression (hashes cover the bytes as
     /// published), no overall timeout (reads are timed by <see cref="DownloadStream"/>), and the
@@ -23,7 +25,14 @@ internal static class TransportServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
 
-        services.AddHttpClient(TransportClient.HttpClientName, client =>
+        AddClient(services, TransportClient.HttpClientName, options, handlerCreated, bulk: false);
+        AddClient(services, TransportClient.BulkHttpClientName, options, handlerCreated, bulk: true);
+        return services;
+    }
+
+    private static void AddClient(IServiceCollection services, string name, TransportOptions options,
+        Action<SocketsHttpHandler>? handlerCreated, bool bulk) =>
+        services.AddHttpClient(name, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.Clear();
@@ -32,13 +41,13 @@ internal static class TransportServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() =>
             {
                 var handler = CreatePrimaryHandler(options);
+                if (bulk)
+                    handler.ConnectCallback = BlockingSocketConnector.ConnectAsync;
                 handlerCreated?.Invoke(handler);
                 return handler;
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
-        return services;
-    }
 
     private static SocketsHttpHandler CreatePrimaryHandler(TransportOptions options) => new()
     {

@@ -15,6 +15,12 @@ internal sealed class RequestRecord(string path, string? range, string? ifRange,
 
     public string? UserAgent { get; } = userAgent;
 
+    /// <summary>The request's Connection header, if any.</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>Kestrel's id of the TCP connection the request came on.</summary>
+    public string ConnectionId { get; init; } = "";
+
     public int Status { get; set; }
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,12 +34,17 @@ internal sealed class TestHttpServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
-    public static async Task<TestHttpServer> StartAsync()
+    /// <param name="certificate">Serve HTTPS with this certificate instead of plain HTTP.</param>
+    public static async Task<TestHttpServer> StartAsync(X509Certificate2? certificate = null)
     {
         var server = new TestHttpServer();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+                listen.UseHttps(certificate);
+        }));
         WebApplication app = builder.Build();
         app.Run(server.HandleAsync);
         await app.StartAsync();
@@ -82,7 +88,11 @@ internal sealed class TestHttpServer : IAsyncDisposable
         HttpResponse response = context.Response;
         string path = request.Path.Value ?? "/";
         var record = new RequestRecord(path, request.Headers.Range, request.Headers.IfRange,
-            request.Headers.IfNoneMatch, request.Headers.UserAgent);
+            request.Headers.IfNoneMatch, request.Headers.UserAgent)
+        {
+            Connection = request.Headers.Connection,
+            ConnectionId = context.Connection.Id,
+        };
         _requests.Enqueue(record);
 
         if (_redirects.TryGetValue(path, out string? target))
