@@ -4,7 +4,7 @@ using System.Runtime.ExceptionServices;
 namespace SysUpdate.Core.Pipeline;
 
 /// <summary>
-/// The first stage of the data path on its own task: reads the published stream (download + SHA-256)
+/// The first stage of the data path on its own thread: reads the published stream (download + SHA-256)
 /// into a bounded <see cref="Pipe"/> that the decoder reads from. Backpressure pauses reading when
 /// the pipe holds <c>bufferBytes</c>; a failure while reading surfaces to the decoder as the same
 /// exception (so a broken connection is still a <c>TransportException</c>), but only after every byte
@@ -28,7 +28,8 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
             useSynchronizationContext: false));
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Output = new FailAtEndStream(_pipe.Reader.AsStream(leaveOpen: true), this);
-        _task = Task.Run(() => PumpAsync(source, _pipe.Writer, _cancel.Token), CancellationToken.None);
+        _task = Task.Factory.StartNew(() => Pump(source, _pipe.Writer, _cancel.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The published bytes, in order, as they arrive.</summary>
@@ -37,32 +38,38 @@ internal sealed class PublishedBytesPump : IAsyncDisposable
     /// <summary>Completes when the whole published stream has been read (and hashed).</summary>
     public Task CompletionAsync() => _task;
 
-    private async Task PumpAsync(Stream source, PipeWriter writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs on a thread of its own: a payload body's reads wait in the kernel (<c>BlockingSocketStream</c>)
+    /// and complete synchronously, which must not hold a thread-pool thread for the whole download; an
+    /// asynchronous source (a local file) is simply waited for.
+    /// </summary>
+    private void Pump(Stream source, PipeWriter writer, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 var memory = writer.GetMemory(ChunkSize);
-                int n = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                int n = Wait(source.ReadAsync(memory, cancellationToken));
                 if (n == 0)
                     break;
                 writer.Advance(n);
-                var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (flush.IsCompleted)
+                if (Wait(writer.FlushAsync(cancellationToken)).IsCompleted)
                     break; // the reader is gone
             }
-            await writer.CompleteAsync().ConfigureAwait(false);
+            writer.Complete();
         }
         catch (Exception ex)
         {
             // Completing the pipe with the exception would drop the bytes still in it: complete it
             // normally and let the reader throw once it has drained them.
             Volatile.Write(ref _failure, ExceptionDispatchInfo.Capture(ex));
-            await writer.CompleteAsync().ConfigureAwait(false);
+            writer.Complete();
             throw;
         }
     }
+
+    private static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
