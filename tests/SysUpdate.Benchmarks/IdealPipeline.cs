@@ -7,6 +7,7 @@ using SysUpdate.Core.Compression;
 using SysUpdate.Core.Disk;
 using SysUpdate.Core.Native;
 using SysUpdate.Core.Pipeline;
+using SysUpdate.Core.Transport;
 
 namespace SysUpdate.Benchmarks;
 
@@ -39,7 +40,8 @@ internal static class IdealPipeline
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long written = 0;
         var stopwatch = Stopwatch.StartNew();
-        using var http = new HttpClient();
+        // Received as the product receives a payload body: a blocking socket read on its own thread.
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = BlockingSocketConnector.ConnectAsync });
         using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         using var body = response.Content.ReadAsStream();
