@@ -16,11 +16,6 @@ namespace SysUpdate.Core.Tests.Transport;
 /// </summary>
 public sealed class BulkConnectionTests : IAsyncLifetime
 {
-    /// <summary>Only fails a test that hangs; how fast a timeout fires is measured in the benchmarks, not asserted here.</summary>
-    private static readonly TimeSpan HungTest = TimeSpan.FromMinutes(2);
-
-    private static readonly TimeSpan NoHeadersWithinTheTest = TimeSpan.FromMinutes(10);
-
     private readonly HttpTransportFactory _factory = new(FastOptions);
     private TestHttpServer _server = null!;
 

@@ -8,12 +8,6 @@ namespace SysUpdate.Core.Tests.Transport;
 
 public sealed class TransportClientTests : IAsyncLifetime
 {
-    /// <summary>Only fails a test that hangs; how fast a timeout fires is measured in the benchmarks, not asserted here.</summary>
-    private static readonly TimeSpan HungTest = TimeSpan.FromMinutes(2);
-
-    /// <summary>Headers that never come within the test (the server stops waiting when the client gives up).</summary>
-    private static readonly TimeSpan NoHeadersWithinTheTest = TimeSpan.FromMinutes(10);
-
     private readonly string _cacheDirectory = Directory.CreateTempSubdirectory("sysupdate-transport-").FullName;
     private readonly HttpTransportFactory _factory = new(FastOptions);
     private TestHttpServer _server = null!;

@@ -18,6 +18,12 @@ internal static class TransportTestSupport
         MaxRedirects = 5,
     };
 
+    /// <summary>Only fails a test that hangs; how fast a timeout fires is measured in the benchmarks, not asserted here.</summary>
+    public static TimeSpan HungTest { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Headers that never come within the test (the server stops waiting when the client gives up).</summary>
+    public static TimeSpan NoHeadersWithinTheTest { get; } = TimeSpan.FromMinutes(10);
+
     /// <summary>A short read timeout, for tests that wait for it to expire.</summary>
     public static TransportOptions StallOptions { get; } = FastOptions with { ReadTimeout = TimeSpan.FromMilliseconds(400) };
 
