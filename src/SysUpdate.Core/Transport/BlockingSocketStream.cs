@@ -12,8 +12,8 @@ namespace SysUpdate.Core.Transport;
 /// <para>
 /// The asynchronous methods complete synchronously, so this stream only carries connections whose
 /// every read expects an answer: one request, one response, never pooled (the bulk client sends
-/// <c>Connection: close</c>). Disposing shuts the socket down first, which wakes a read or write
-/// blocked on another thread; that is how timeouts and cancellation end a wait.
+/// <c>Connection: close</c>). <see cref="Abort"/> (and disposing) shut the socket down, which wakes a
+/// read or write blocked on another thread; that is how timeouts and cancellation end a wait.
 /// </para>
 /// </summary>
 internal sealed class BlockingSocketStream : Stream
