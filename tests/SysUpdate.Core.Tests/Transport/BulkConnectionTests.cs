@@ -64,7 +64,8 @@ public sealed class BulkConnectionTests : IAsyncLifetime
 
         Assert.Equal(TransportError.Timeout, ex.Error);
         Assert.Contains("no response within 0.2 s", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _server.RequestCount("/image.raw"));
+        Assert.Contains("(gave up after 2 attempts)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, await _server.RequestCountOnceAsync("/image.raw", 2, HungTest));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class BulkConnectionTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => _factory.CreateClient().OpenDownloadAsync(_server.Url("/image.raw"), 0, null, cancel.Token).WaitAsync(HungTest));
 
-        Assert.Equal(1, _server.RequestCount("/image.raw"));
+        Assert.Equal(1, await _server.RequestCountOnceAsync("/image.raw", 1, HungTest));
     }
 
     [Fact]

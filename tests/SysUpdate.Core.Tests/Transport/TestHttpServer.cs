@@ -67,6 +67,17 @@ internal sealed class TestHttpServer : IAsyncDisposable
 
     public int RequestCount(string path) => Requests(path).Count;
 
+    /// <summary>The number of requests for <paramref name="path"/> once at least <paramref name="count"/> have arrived, or
+    /// after <paramref name="within"/>. For a client that gave up on its own timer: the server may record its last
+    /// request only after the client stopped waiting for it.</summary>
+    public async Task<int> RequestCountOnceAsync(string path, int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (RequestCount(path) < count && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+        return RequestCount(path);
+    }
+
     public long BytesSent(string path) => Requests(path).Sum(r => r.BytesSent);
 
     public async ValueTask DisposeAsync()

@@ -172,7 +172,8 @@ public sealed class TransportClientTests : IAsyncLifetime
 
         Assert.Equal(TransportError.Timeout, ex.Error);
         Assert.Contains("no response within 0.2 s", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _server.RequestCount("/f"));
+        Assert.Contains("(gave up after 2 attempts)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, await _server.RequestCountOnceAsync("/f", 2, HungTest));
     }
 
     [Fact]
@@ -444,7 +445,7 @@ public sealed class TransportClientTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client().GetSmallFileAsync(_server.Url("/f"), 1024, cancel.Token));
 
-        Assert.Equal(1, _server.RequestCount("/f"));
+        Assert.Equal(1, await _server.RequestCountOnceAsync("/f", 1, HungTest));
     }
 
     [Fact]
